@@ -1,0 +1,81 @@
+//! The Leptos application: the HTML shell, the router and the pages.
+//!
+//! Rendering: full hydration with client-side routing. Pages are rendered on the server in one
+//! pass (`SsrMode::Async`), so they are complete without JavaScript; once the wasm has loaded,
+//! links and controls navigate inside the page and fetch through server functions.
+
+mod indicator_page;
+
+use indicator_page::IndicatorPage;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, StaticSegment};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="description" content="Import container volume heading for the port, week by week: an open leading indicator."/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_hydrated();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/portsignal.css"/>
+        <Link rel="icon" href="/favicon.ico"/>
+        <Title formatter=|page: String| format!("{page} · portsignal")/>
+        <Router>
+            <header class="site-header">
+                <a class="brand" href="/">"portsignal"</a>
+                <span class="tagline">"Container volume heading for the port"</span>
+            </header>
+            <main>
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=IndicatorPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                "Open data, open standards (DCSA). Figures are computed from vessel schedules and port calls."
+            </footer>
+        </Router>
+    }
+}
+
+/// Marks the body once the browser has hydrated the page; tests and styles can rely on it.
+fn mark_hydrated() {
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found"/>
+        <section class="error-page">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address. " <a href="/">"Back to the outlook"</a></p>
+        </section>
+    }
+}

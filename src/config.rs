@@ -1,0 +1,216 @@
+//! Configuration: command-line flags, then environment variables, then `Leptos.toml`, then the
+//! defaults documented in README.md ("Configuration"), in that order of precedence.
+
+use clap::{Args, Parser, Subcommand};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+pub const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
+
+#[derive(Debug, Parser)]
+#[command(name = "portsignal", version, about = "An open, self-hostable control tower for container ports")]
+pub struct Cli {
+    #[command(flatten)]
+    pub overrides: Overrides,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the dashboard and API (the default).
+    Serve,
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Generate the demo port (Los Angeles) into the database.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Random seed: the same seed and `--as-of` give the same port.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// The demo's "now" (RFC 3339); history ends and schedules start here. Default: this hour.
+    #[arg(long)]
+    pub as_of: Option<chrono::DateTime<chrono::Utc>>,
+    /// Delete everything in the database first.
+    #[arg(long)]
+    pub reset: bool,
+}
+
+/// Settings that flags and environment variables may override.
+#[derive(Debug, Default, Args)]
+pub struct Overrides {
+    /// Configuration file.
+    #[arg(long, env = "PORTSIGNAL_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, env = "PORTSIGNAL_SITE_ADDR", global = true)]
+    pub site_addr: Option<SocketAddr>,
+    /// Where the built site (pkg/, CSS, favicon) is served from.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", global = true)]
+    pub site_root: Option<PathBuf>,
+    /// Directory for the SQLite database.
+    #[arg(long, env = "PORTSIGNAL_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://…; unset means SQLite under the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// UN/LOCODE of the port pages show when none is chosen.
+    #[arg(long, env = "PORTSIGNAL_DEFAULT_PORT", global = true)]
+    pub default_port: Option<String>,
+    /// Generate the demo port when the database is empty at start-up.
+    #[arg(long, env = "PORTSIGNAL_DEMO_ON_EMPTY", global = true)]
+    pub demo_on_empty: Option<bool>,
+    /// Seed of the demo port.
+    #[arg(long, env = "PORTSIGNAL_DEMO_SEED", global = true)]
+    pub demo_seed: Option<u64>,
+    /// Log as JSON lines instead of text.
+    #[arg(long, env = "PORTSIGNAL_LOG_JSON", global = true)]
+    pub log_json: Option<bool>,
+    /// Log filter (tracing EnvFilter syntax), e.g. `info,portsignal=debug`.
+    #[arg(long, env = "RUST_LOG", global = true)]
+    pub log_filter: Option<String>,
+}
+
+/// The keys `Leptos.toml` may hold; all optional, unknown keys are an error.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    site_addr: Option<SocketAddr>,
+    site_root: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    default_port: Option<String>,
+    demo_on_empty: Option<bool>,
+    demo_seed: Option<u64>,
+    log_json: Option<bool>,
+    log_filter: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub site_addr: SocketAddr,
+    pub site_root: PathBuf,
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+    pub default_port: String,
+    pub demo_on_empty: bool,
+    pub demo_seed: u64,
+    pub log_json: bool,
+    pub log_filter: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}: line {line}, column {column}: {message}")]
+    Parse { path: String, line: usize, column: usize, message: String },
+    #[error("default port '{0}' is not a UN/LOCODE (two letters and three letters or digits)")]
+    DefaultPort(String),
+}
+
+impl Settings {
+    /// Merges flags/env over the file over the defaults. A missing default `Leptos.toml` is
+    /// fine; a missing file named explicitly is not.
+    pub fn load(o: &Overrides) -> Result<Self, ConfigError> {
+        let path = o.config.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_FILE));
+        let file = match std::fs::read_to_string(&path) {
+            Ok(text) => parse_file(&path, &text)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && o.config.is_none() => FileSettings::default(),
+            Err(source) => return Err(ConfigError::Read { path: path.display().to_string(), source }),
+        };
+        let settings = Settings {
+            site_addr: o.site_addr.or(file.site_addr).unwrap_or(([127, 0, 0, 1], 3000).into()),
+            site_root: o.site_root.clone().or(file.site_root).unwrap_or_else(|| "target/site".into()),
+            data_dir: o.data_dir.clone().or(file.data_dir).unwrap_or_else(|| "data".into()),
+            database_url: o.database_url.clone().or(file.database_url).filter(|u| !u.is_empty()),
+            default_port: o.default_port.clone().or(file.default_port).unwrap_or_else(|| "USLAX".into()),
+            demo_on_empty: o.demo_on_empty.or(file.demo_on_empty).unwrap_or(true),
+            demo_seed: o.demo_seed.or(file.demo_seed).unwrap_or(crate::demo::DEFAULT_SEED),
+            log_json: o.log_json.or(file.log_json).unwrap_or(false),
+            log_filter: o.log_filter.clone().or(file.log_filter).unwrap_or_else(|| "info".into()),
+        };
+        if !is_locode(&settings.default_port) {
+            return Err(ConfigError::DefaultPort(settings.default_port));
+        }
+        Ok(settings)
+    }
+}
+
+/// UN/LOCODE shape: a two-letter country code and three letters or digits 2-9.
+pub fn is_locode(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 5
+        && b[..2].iter().all(u8::is_ascii_uppercase)
+        && b[2..].iter().all(|c| c.is_ascii_uppercase() || (b'2'..=b'9').contains(c))
+}
+
+fn parse_file(path: &Path, text: &str) -> Result<FileSettings, ConfigError> {
+    toml::from_str(text).map_err(|e| {
+        let offset = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
+        let before = &text[..offset];
+        ConfigError::Parse {
+            path: path.display().to_string(),
+            line: before.matches('\n').count() + 1,
+            column: before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0) + 1,
+            message: e.message().trim().replace('\n', " "),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_with(text: &str, o: Overrides) -> Result<Settings, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Leptos.toml");
+        std::fs::write(&path, text).unwrap();
+        Settings::load(&Overrides { config: Some(path), ..o })
+    }
+
+    #[test]
+    fn flags_beat_the_file_and_the_file_beats_defaults() {
+        let s = load_with(
+            "site_addr = \"0.0.0.0:8080\"\ndata_dir = \"/srv/ps\"\n",
+            Overrides { data_dir: Some("/tmp/x".into()), ..Default::default() },
+        )
+        .unwrap();
+        assert_eq!(s.site_addr, "0.0.0.0:8080".parse().unwrap());
+        assert_eq!(s.data_dir, PathBuf::from("/tmp/x"));
+        assert_eq!(s.default_port, "USLAX");
+        assert!(s.demo_on_empty);
+    }
+
+    #[test]
+    fn malformed_file_names_line_and_column() {
+        let err = load_with("default_port = \"USLAX\"\nsite_addr = 3000\n", Overrides::default()).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("line 2, column 13"), "{msg}");
+        assert!(!msg.contains('\n'));
+        let err = load_with("data_directory = \"x\"\n", Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("line 1, column 1"), "{err}");
+        assert!(err.to_string().contains("data_directory"), "{err}");
+    }
+
+    #[test]
+    fn explicit_missing_file_is_an_error() {
+        let o = Overrides { config: Some("/nonexistent/Leptos.toml".into()), ..Default::default() };
+        assert!(matches!(Settings::load(&o), Err(ConfigError::Read { .. })));
+    }
+
+    #[test]
+    fn locode_shape() {
+        assert!(is_locode("USLAX"));
+        assert!(is_locode("DEHAM"));
+        assert!(is_locode("NL2AB"));
+        assert!(!is_locode("uslax"));
+        assert!(!is_locode("USLA"));
+        assert!(!is_locode("US1AX"));
+        assert!(load_with("default_port = \"LA\"\n", Overrides::default()).is_err());
+    }
+}

@@ -1,0 +1,13 @@
+//! The port's world as plain data, and the maths over it. No IO, no async, no SQL:
+//! everything here is a pure function with unit tests that use hand-checkable numbers.
+
+pub mod indicator;
+pub mod port_call;
+pub mod week;
+
+pub use indicator::{weekly_import_outlook, WeekOutlook};
+pub use port_call::{
+    CallTimes, Classifier, EventType, FacilityType, MonthlyStats, Port, PortCall, PortCallEvent,
+    TeuMoves, Terminal, Vessel, VesselStatus,
+};
+pub use week::IsoWeek;

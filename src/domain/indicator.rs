@@ -1,0 +1,192 @@
+//! The public leading indicator: import TEU due at the port, week by week.
+//!
+//! Until the forecaster exists this is the plain sum the foundation asks for: each call's
+//! import TEU (laden + empty discharge; actual once known, else expected) counted in the ISO
+//! week, in the port's time zone, of its best-known arrival (actual, else latest ETA).
+
+use super::port_call::{PortCall, VesselStatus};
+use super::week::IsoWeek;
+use chrono::{DateTime, NaiveTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct WeekVolume {
+    pub import_teu: f64,
+    pub vessels: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeekOutlook {
+    pub week: IsoWeek,
+    pub import_teu: f64,
+    pub vessels: u32,
+    /// Same ISO week a year earlier, when any call fell in it.
+    pub year_ago_teu: Option<f64>,
+    /// Change against the previous week, in percent.
+    pub wow_pct: Option<f64>,
+    /// Change against the same ISO week a year earlier, in percent.
+    pub yoy_pct: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VesselCounts {
+    pub en_route: u32,
+    pub at_anchor: u32,
+    pub at_berth: u32,
+}
+
+/// Sums import TEU and vessels by ISO week (in `tz`) of each call's best-known arrival.
+/// Omitted calls and calls with no arrival time count nowhere.
+pub fn volumes_by_week<Tz: TimeZone>(calls: &[PortCall], tz: &Tz) -> HashMap<IsoWeek, WeekVolume> {
+    let mut weeks: HashMap<IsoWeek, WeekVolume> = HashMap::new();
+    for call in calls.iter().filter(|c| !c.times.omitted) {
+        let Some(arrival) = call.times.best_arrival() else { continue };
+        let week = IsoWeek::of(arrival.with_timezone(tz).date_naive());
+        let v = weeks.entry(week).or_default();
+        v.import_teu += call.best_discharge_teu();
+        v.vessels += 1;
+    }
+    weeks
+}
+
+/// `weeks` consecutive ISO weeks starting with `first`, each with its change against the week
+/// before (so the week before `first` must be in `volumes` too) and the same week a year earlier.
+pub fn weekly_import_outlook(
+    volumes: &HashMap<IsoWeek, WeekVolume>,
+    first: IsoWeek,
+    weeks: u32,
+) -> Vec<WeekOutlook> {
+    let teu = |w: IsoWeek| volumes.get(&w).map(|v| v.import_teu);
+    (0..i64::from(weeks))
+        .map(|i| {
+            let week = first.offset(i);
+            let this = volumes.get(&week).copied().unwrap_or_default();
+            let year_ago_teu = teu(week.year_earlier());
+            WeekOutlook {
+                week,
+                import_teu: this.import_teu,
+                vessels: this.vessels,
+                year_ago_teu,
+                wow_pct: pct_change(this.import_teu, teu(week.offset(-1))),
+                yoy_pct: pct_change(this.import_teu, year_ago_teu),
+            }
+        })
+        .collect()
+}
+
+fn pct_change(now: f64, before: Option<f64>) -> Option<f64> {
+    before.filter(|b| *b > 0.0).map(|b| (now - b) / b * 100.0)
+}
+
+/// The UTC instant a week starts at, in the port's time zone.
+pub fn week_start_utc<Tz: TimeZone>(week: IsoWeek, tz: &Tz) -> DateTime<Utc> {
+    let local = week.start().and_time(NaiveTime::MIN);
+    tz.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        // Midnight never falls in a DST gap in the zones ports use; fall back to UTC midnight.
+        .unwrap_or_else(|| Utc.from_utc_datetime(&local))
+}
+
+pub fn vessel_counts(calls: &[PortCall], now: DateTime<Utc>) -> VesselCounts {
+    let mut counts = VesselCounts::default();
+    for call in calls {
+        match call.status(now) {
+            VesselStatus::EnRoute => counts.en_route += 1,
+            VesselStatus::AtAnchor => counts.at_anchor += 1,
+            VesselStatus::AtBerth => counts.at_berth += 1,
+            _ => {}
+        }
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::port_call::{CallTimes, TeuMoves};
+    use chrono::{Duration, FixedOffset};
+
+    fn call(arrival: DateTime<Utc>, teu: f64) -> PortCall {
+        PortCall {
+            call_ref: format!("C{arrival}{teu}"),
+            port: "USLAX".into(),
+            terminal: None,
+            vessel_imo: "9074729".into(),
+            carrier: "MSK".into(),
+            service: "TP1".into(),
+            import_voyage: "1E".into(),
+            export_voyage: "1W".into(),
+            times: CallTimes { estimated_arrival: Some(arrival), ..Default::default() },
+            expected: TeuMoves { discharge_laden: teu * 0.9, discharge_empty: teu * 0.1, ..Default::default() },
+            actual: None,
+            rail_share: 0.0,
+        }
+    }
+
+    fn utc(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn calls_fall_in_the_local_iso_week() {
+        let la = FixedOffset::west_opt(8 * 3600).unwrap();
+        // Monday 2026-11-30 05:00 UTC is Sunday 21:00 in UTC-8: still week 48 locally.
+        let calls = vec![call(utc(2026, 11, 30, 5), 1000.0), call(utc(2026, 11, 30, 9), 2000.0)];
+        let v = volumes_by_week(&calls, &la);
+        assert_eq!(v[&IsoWeek { year: 2026, week: 48 }].import_teu, 1000.0);
+        assert_eq!(v[&IsoWeek { year: 2026, week: 49 }], WeekVolume { import_teu: 2000.0, vessels: 1 });
+    }
+
+    #[test]
+    fn outlook_computes_week_on_week_and_year_on_year() {
+        let w = |year, week| IsoWeek { year, week };
+        let volumes: HashMap<_, _> = [
+            (w(2026, 47), 4000.0),
+            (w(2026, 48), 5000.0),
+            (w(2026, 49), 4000.0),
+            (w(2025, 48), 4000.0),
+        ]
+        .into_iter()
+        .map(|(k, t)| (k, WeekVolume { import_teu: t, vessels: 1 }))
+        .collect();
+        let out = weekly_import_outlook(&volumes, w(2026, 48), 3);
+        assert_eq!(out.len(), 3);
+        // 5000 vs 4000 the week before: +25 %; vs 4000 a year earlier: +25 %.
+        assert_eq!(out[0].wow_pct, Some(25.0));
+        assert_eq!(out[0].yoy_pct, Some(25.0));
+        // 4000 vs 5000: -20 %; no calls a year earlier: no y/y.
+        assert_eq!(out[1].wow_pct, Some(-20.0));
+        assert_eq!(out[1].yoy_pct, None);
+        // Nothing scheduled yet in the third week: zero, -100 % against the week before.
+        assert_eq!(out[2].import_teu, 0.0);
+        assert_eq!(out[2].wow_pct, Some(-100.0));
+    }
+
+    #[test]
+    fn omitted_calls_count_nowhere() {
+        let mut c = call(utc(2026, 11, 30, 12), 1000.0);
+        c.times.omitted = true;
+        assert!(volumes_by_week(&[c], &Utc).is_empty());
+    }
+
+    #[test]
+    fn vessel_counts_by_status() {
+        let now = utc(2026, 11, 29, 12);
+        let en_route = call(now + Duration::days(3), 1.0);
+        let far = call(now + Duration::days(30), 1.0);
+        let mut anchored = call(now - Duration::hours(5), 1.0);
+        anchored.times.actual_anchorage_arrival = Some(now - Duration::hours(20));
+        let mut berthed = anchored.clone();
+        berthed.times.actual_berth_arrival = Some(now - Duration::hours(2));
+        let counts = vessel_counts(&[en_route, far, anchored, berthed], now);
+        assert_eq!(counts, VesselCounts { en_route: 1, at_anchor: 1, at_berth: 1 });
+    }
+
+    #[test]
+    fn week_start_is_local_midnight() {
+        let la = FixedOffset::west_opt(8 * 3600).unwrap();
+        assert_eq!(week_start_utc(IsoWeek { year: 2026, week: 49 }, &la), utc(2026, 11, 30, 8));
+    }
+}

@@ -1,0 +1,14 @@
+//! What every handler and server function can reach.
+
+use crate::config::Settings;
+use crate::storage::Storage;
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use std::sync::Arc;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Arc<dyn Storage>,
+    pub settings: Arc<Settings>,
+}

@@ -1,0 +1,144 @@
+//! Storage: one trait, a SQLite and a PostgreSQL implementation, chosen by the URL's scheme.
+//!
+//! Both implementations share their SQL (see `sql_store`), differ only in how they connect and
+//! start a write, and pass the same contract tests (`tests/storage_contract.rs`).
+
+mod postgres;
+mod rows;
+mod sql_store;
+mod sqlite;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+use crate::domain::{MonthlyStats, Port, PortCall, PortCallEvent, Terminal, Vessel};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::path::Path;
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("DATABASE_URL scheme '{0}' is not supported: use sqlite:// or postgres://")]
+    UnsupportedScheme(String),
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error("cannot open database {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    #[error("cannot migrate database {url}: {source}")]
+    Migrate { url: String, source: sqlx::migrate::MigrateError },
+    #[error("event for unknown port call {0}")]
+    UnknownPortCall(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// A carrier (SMDG liner code / SCAC) and one of its services (`carrierServiceCode`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Carrier {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Service {
+    pub carrier: String,
+    pub code: String,
+    pub name: String,
+}
+
+/// Everything one write puts in the database, in one transaction: reference data and port
+/// calls are created or updated by key, events are appended as they are (duplicates skipped),
+/// statistics replace the month they name.
+#[derive(Clone, Debug, Default)]
+pub struct Batch {
+    pub ports: Vec<Port>,
+    pub terminals: Vec<Terminal>,
+    pub carriers: Vec<Carrier>,
+    pub services: Vec<Service>,
+    pub vessels: Vec<Vessel>,
+    pub port_calls: Vec<PortCall>,
+    pub events: Vec<PortCallEvent>,
+    pub monthly_stats: Vec<MonthlyStats>,
+}
+
+/// How many of the events sent were new, and how many were already stored.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EventOutcome {
+    pub accepted: u64,
+    pub duplicates: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[async_trait]
+pub trait Storage: Send + Sync {
+    fn backend(&self) -> Backend;
+
+    /// Writes a batch in one transaction: all of it or none of it.
+    async fn write_batch(&self, batch: &Batch) -> Result<()>;
+
+    /// Appends events and folds the new ones into their port calls, in one transaction.
+    /// An event naming an unknown port call rejects the whole call.
+    async fn record_events(&self, events: &[PortCallEvent]) -> Result<EventOutcome>;
+
+    async fn ports(&self) -> Result<Vec<Port>>;
+    async fn port(&self, locode: &str) -> Result<Option<Port>>;
+    async fn terminals(&self, port: &str) -> Result<Vec<Terminal>>;
+    async fn vessel(&self, imo: &str) -> Result<Option<Vessel>>;
+    async fn port_call(&self, call_ref: &str) -> Result<Option<PortCall>>;
+    /// Calls whose best-known arrival is in `[from, to)`, in arrival order.
+    async fn port_calls_arriving(
+        &self,
+        port: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<PortCall>>;
+    /// A call's events in the order they were received.
+    async fn events_of_call(&self, call_ref: &str) -> Result<Vec<PortCallEvent>>;
+    async fn monthly_stats(&self, port: &str) -> Result<Vec<MonthlyStats>>;
+    async fn count_port_calls(&self, port: &str) -> Result<i64>;
+    async fn count_events(&self) -> Result<i64>;
+    /// True when no port has been set up yet.
+    async fn is_empty(&self) -> Result<bool>;
+    /// Deletes every row (for `portsignal demo --reset`), keeping the schema.
+    async fn clear(&self) -> Result<()>;
+}
+
+/// Opens (creating and migrating) the store a URL names. SQLite is the default: with no
+/// URL, a file `portsignal.db` under `data_dir`.
+pub async fn open(database_url: Option<&str>, data_dir: &Path) -> Result<Arc<dyn Storage>> {
+    let url = match database_url {
+        Some(url) => url.to_owned(),
+        None => {
+            std::fs::create_dir_all(data_dir).map_err(|source| StorageError::DataDir {
+                path: data_dir.display().to_string(),
+                source,
+            })?;
+            format!("sqlite://{}", data_dir.join("portsignal.db").display())
+        }
+    };
+    let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or(&url);
+    match scheme {
+        "sqlite" => Ok(Arc::new(SqliteStore::open(&url).await?)),
+        "postgres" | "postgresql" => Ok(Arc::new(PostgresStore::open(&url).await?)),
+        other => Err(StorageError::UnsupportedScheme(other.to_owned())),
+    }
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,370 @@
+//! The SQL both backends share. It is written once and expanded for each driver, because sqlx's
+//! drivers are distinct types: the statements, binds and row mapping are the same text for
+//! SQLite and PostgreSQL (`$n` binds, `ON CONFLICT`, `excluded`), only the pool differs.
+//!
+//! A backend provides `reader(&self) -> &Pool<DB>` and `begin_write(&self) -> Result<Transaction>`.
+
+macro_rules! sql_store {
+    ($store:ty, $db:ty, $backend:expr) => {
+        use crate::domain::{MonthlyStats, Port, PortCall, PortCallEvent, Terminal, Vessel, CallTimes};
+        use crate::storage::rows::*;
+        use crate::storage::{Backend, Batch, EventOutcome, Storage};
+        use async_trait::async_trait;
+        use chrono::{DateTime, Utc};
+        use sqlx::query_builder::Separated;
+        use sqlx::QueryBuilder;
+        use std::collections::BTreeMap;
+
+        /// Rows per multi-row INSERT: 500 port calls are 13,500 binds, inside both drivers' limits.
+        const CHUNK_ROWS: usize = 500;
+
+        async fn insert_rows<'a, T>(
+            tx: &mut sqlx::Transaction<'static, $db>,
+            head: &str,
+            rows: &'a [T],
+            tail: &str,
+            mut bind: impl FnMut(Separated<'_, 'a, $db, &'static str>, &'a T),
+        ) -> Result<()> {
+            for chunk in rows.chunks(CHUNK_ROWS) {
+                let mut q = QueryBuilder::<$db>::new(head);
+                q.push_values(chunk, |b, row| bind(b, row));
+                q.push(tail);
+                q.build().execute(&mut **tx).await?;
+            }
+            Ok(())
+        }
+
+        async fn insert_events(
+            tx: &mut sqlx::Transaction<'static, $db>,
+            events: &[PortCallEvent],
+        ) -> Result<()> {
+            let head = format!("INSERT INTO port_call_events ({EVENT_COLUMNS}) ");
+            insert_rows(tx, &head, events, " ON CONFLICT DO NOTHING", |mut b, e| {
+                b.push_bind(&e.call_ref)
+                    .push_bind(&e.source)
+                    .push_bind(&e.publisher)
+                    .push_bind(e.classifier.code())
+                    .push_bind(e.event_type.code())
+                    .push_bind(e.facility_type.code())
+                    .push_bind(e.event_time)
+                    .push_bind(e.received_at)
+                    .push_bind(&e.delay_reason)
+                    .push_bind(&e.remark);
+            })
+            .await
+        }
+
+        #[async_trait]
+        impl Storage for $store {
+            fn backend(&self) -> Backend {
+                $backend
+            }
+
+            async fn write_batch(&self, batch: &Batch) -> Result<()> {
+                let mut tx = self.begin_write().await?;
+                let head = format!("INSERT INTO ports ({PORT_COLUMNS}) ");
+                let tail = " ON CONFLICT (locode) DO UPDATE SET name = excluded.name, \
+                    time_zone = excluded.time_zone";
+                insert_rows(&mut tx, &head, &batch.ports, tail, |mut b, p| {
+                    b.push_bind(&p.locode).push_bind(&p.name).push_bind(&p.time_zone);
+                })
+                .await?;
+
+                let head = format!("INSERT INTO terminals ({TERMINAL_COLUMNS}) ");
+                let tail = " ON CONFLICT (port_locode, code) DO UPDATE SET name = excluded.name, \
+                    berths = excluded.berths, gang_moves_per_hour = excluded.gang_moves_per_hour, \
+                    daily_capacity_teu = excluded.daily_capacity_teu";
+                insert_rows(&mut tx, &head, &batch.terminals, tail, |mut b, t| {
+                    b.push_bind(&t.port)
+                        .push_bind(&t.code)
+                        .push_bind(&t.name)
+                        .push_bind(t.berths)
+                        .push_bind(t.gang_moves_per_hour)
+                        .push_bind(t.daily_capacity_teu);
+                })
+                .await?;
+
+                let tail = " ON CONFLICT (code) DO UPDATE SET name = excluded.name";
+                insert_rows(&mut tx, "INSERT INTO carriers (code, name) ", &batch.carriers, tail, |mut b, c| {
+                    b.push_bind(&c.code).push_bind(&c.name);
+                })
+                .await?;
+
+                let head = "INSERT INTO services (carrier_code, code, name) ";
+                let tail = " ON CONFLICT (carrier_code, code) DO UPDATE SET name = excluded.name";
+                insert_rows(&mut tx, head, &batch.services, tail, |mut b, s| {
+                    b.push_bind(&s.carrier).push_bind(&s.code).push_bind(&s.name);
+                })
+                .await?;
+
+                let head = format!("INSERT INTO vessels ({VESSEL_COLUMNS}) ");
+                let tail = " ON CONFLICT (imo) DO UPDATE SET name = excluded.name, mmsi = excluded.mmsi, \
+                    call_sign = excluded.call_sign, operator_code = excluded.operator_code, \
+                    teu_capacity = excluded.teu_capacity";
+                insert_rows(&mut tx, &head, &batch.vessels, tail, |mut b, v| {
+                    b.push_bind(&v.imo)
+                        .push_bind(&v.name)
+                        .push_bind(&v.mmsi)
+                        .push_bind(&v.call_sign)
+                        .push_bind(&v.operator)
+                        .push_bind(v.teu_capacity);
+                })
+                .await?;
+
+                let head = format!("INSERT INTO port_calls ({PORT_CALL_COLUMNS}) ");
+                let updates: Vec<String> = PORT_CALL_COLUMNS
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|c| *c != "call_ref")
+                    .map(|c| format!("{c} = excluded.{c}"))
+                    .collect();
+                let tail = format!(" ON CONFLICT (call_ref) DO UPDATE SET {}", updates.join(", "));
+                insert_rows(&mut tx, &head, &batch.port_calls, &tail, |mut b, c| {
+                    let t = &c.times;
+                    let actual = c.actual;
+                    b.push_bind(&c.call_ref)
+                        .push_bind(&c.port)
+                        .push_bind(&c.terminal)
+                        .push_bind(&c.vessel_imo)
+                        .push_bind(&c.carrier)
+                        .push_bind(&c.service)
+                        .push_bind(&c.import_voyage)
+                        .push_bind(&c.export_voyage)
+                        .push_bind(t.omitted)
+                        .push_bind(t.planned_arrival)
+                        .push_bind(t.estimated_arrival)
+                        .push_bind(t.requested_arrival)
+                        .push_bind(t.actual_anchorage_arrival)
+                        .push_bind(t.actual_berth_arrival)
+                        .push_bind(t.planned_departure)
+                        .push_bind(t.estimated_departure)
+                        .push_bind(t.actual_departure)
+                        .push_bind(t.best_arrival())
+                        .push_bind(c.expected.discharge_laden)
+                        .push_bind(c.expected.discharge_empty)
+                        .push_bind(c.expected.load_laden)
+                        .push_bind(c.expected.load_empty)
+                        .push_bind(actual.map(|m| m.discharge_laden))
+                        .push_bind(actual.map(|m| m.discharge_empty))
+                        .push_bind(actual.map(|m| m.load_laden))
+                        .push_bind(actual.map(|m| m.load_empty))
+                        .push_bind(c.rail_share);
+                })
+                .await?;
+
+                insert_events(&mut tx, &batch.events).await?;
+
+                let head = format!("INSERT INTO monthly_stats ({STATS_COLUMNS}, updated_at) ");
+                let tail = " ON CONFLICT (port_locode, month) DO UPDATE SET \
+                    loaded_imports = excluded.loaded_imports, empty_imports = excluded.empty_imports, \
+                    loaded_exports = excluded.loaded_exports, empty_exports = excluded.empty_exports, \
+                    total_teu = excluded.total_teu, updated_at = excluded.updated_at";
+                let now = Utc::now();
+                insert_rows(&mut tx, &head, &batch.monthly_stats, tail, |mut b, s| {
+                    b.push_bind(&s.port)
+                        .push_bind(&s.month)
+                        .push_bind(s.loaded_imports)
+                        .push_bind(s.empty_imports)
+                        .push_bind(s.loaded_exports)
+                        .push_bind(s.empty_exports)
+                        .push_bind(s.total_teu)
+                        .push_bind(now);
+                })
+                .await?;
+
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn record_events(&self, events: &[PortCallEvent]) -> Result<EventOutcome> {
+                let mut tx = self.begin_write().await?;
+                // Every call must exist before anything is written.
+                let mut calls: BTreeMap<&str, CallTimes> = BTreeMap::new();
+                for e in events {
+                    if calls.contains_key(e.call_ref.as_str()) {
+                        continue;
+                    }
+                    let sql = format!("SELECT {TIME_COLUMNS} FROM port_calls WHERE call_ref = $1");
+                    let row: Option<TimesRow> =
+                        sqlx::query_as(&sql).bind(&e.call_ref).fetch_optional(&mut *tx).await?;
+                    let times = row.ok_or_else(|| StorageError::UnknownPortCall(e.call_ref.clone()))?;
+                    calls.insert(&e.call_ref, times.into());
+                }
+
+                let mut outcome = EventOutcome::default();
+                let mut fresh: Vec<&PortCallEvent> = Vec::new();
+                let sql = format!(
+                    "INSERT INTO port_call_events ({EVENT_COLUMNS}) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING"
+                );
+                for e in events {
+                    let done = sqlx::query(&sql)
+                        .bind(&e.call_ref)
+                        .bind(&e.source)
+                        .bind(&e.publisher)
+                        .bind(e.classifier.code())
+                        .bind(e.event_type.code())
+                        .bind(e.facility_type.code())
+                        .bind(e.event_time)
+                        .bind(e.received_at)
+                        .bind(&e.delay_reason)
+                        .bind(&e.remark)
+                        .execute(&mut *tx)
+                        .await?;
+                    if done.rows_affected() == 1 {
+                        outcome.accepted += 1;
+                        fresh.push(e);
+                    } else {
+                        outcome.duplicates += 1;
+                    }
+                }
+
+                // Latest received wins: fold the new events in receipt order.
+                fresh.sort_by_key(|e| e.received_at);
+                let mut changed: BTreeMap<&str, CallTimes> = BTreeMap::new();
+                for e in fresh {
+                    let times = changed
+                        .entry(&e.call_ref)
+                        .or_insert_with(|| calls[e.call_ref.as_str()].clone());
+                    times.apply(e);
+                }
+                for (call_ref, t) in changed {
+                    sqlx::query(
+                        "UPDATE port_calls SET omitted = $2, planned_arrival = $3, estimated_arrival = $4, \
+                         requested_arrival = $5, actual_anchorage_arrival = $6, actual_berth_arrival = $7, \
+                         planned_departure = $8, estimated_departure = $9, actual_departure = $10, \
+                         best_arrival = $11 WHERE call_ref = $1",
+                    )
+                    .bind(call_ref)
+                    .bind(t.omitted)
+                    .bind(t.planned_arrival)
+                    .bind(t.estimated_arrival)
+                    .bind(t.requested_arrival)
+                    .bind(t.actual_anchorage_arrival)
+                    .bind(t.actual_berth_arrival)
+                    .bind(t.planned_departure)
+                    .bind(t.estimated_departure)
+                    .bind(t.actual_departure)
+                    .bind(t.best_arrival())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(outcome)
+            }
+
+            async fn ports(&self) -> Result<Vec<Port>> {
+                let sql = format!("SELECT {PORT_COLUMNS} FROM ports ORDER BY locode");
+                let rows: Vec<PortRow> = sqlx::query_as(&sql).fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn port(&self, locode: &str) -> Result<Option<Port>> {
+                let sql = format!("SELECT {PORT_COLUMNS} FROM ports WHERE locode = $1");
+                let row: Option<PortRow> =
+                    sqlx::query_as(&sql).bind(locode).fetch_optional(self.reader()).await?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn terminals(&self, port: &str) -> Result<Vec<Terminal>> {
+                let sql = format!(
+                    "SELECT {TERMINAL_COLUMNS} FROM terminals WHERE port_locode = $1 ORDER BY code"
+                );
+                let rows: Vec<TerminalRow> =
+                    sqlx::query_as(&sql).bind(port).fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn vessel(&self, imo: &str) -> Result<Option<Vessel>> {
+                let sql = format!("SELECT {VESSEL_COLUMNS} FROM vessels WHERE imo = $1");
+                let row: Option<VesselRow> =
+                    sqlx::query_as(&sql).bind(imo).fetch_optional(self.reader()).await?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn port_call(&self, call_ref: &str) -> Result<Option<PortCall>> {
+                let sql = format!("SELECT {PORT_CALL_COLUMNS} FROM port_calls WHERE call_ref = $1");
+                let row: Option<PortCallRow> =
+                    sqlx::query_as(&sql).bind(call_ref).fetch_optional(self.reader()).await?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn port_calls_arriving(
+                &self,
+                port: &str,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+            ) -> Result<Vec<PortCall>> {
+                let sql = format!(
+                    "SELECT {PORT_CALL_COLUMNS} FROM port_calls WHERE port_locode = $1 \
+                     AND best_arrival >= $2 AND best_arrival < $3 ORDER BY best_arrival, call_ref"
+                );
+                let rows: Vec<PortCallRow> = sqlx::query_as(&sql)
+                    .bind(port)
+                    .bind(from)
+                    .bind(to)
+                    .fetch_all(self.reader())
+                    .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn events_of_call(&self, call_ref: &str) -> Result<Vec<PortCallEvent>> {
+                let sql = format!(
+                    "SELECT {EVENT_COLUMNS} FROM port_call_events WHERE call_ref = $1 \
+                     ORDER BY received_at, id"
+                );
+                let rows: Vec<EventRow> =
+                    sqlx::query_as(&sql).bind(call_ref).fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?)
+            }
+
+            async fn monthly_stats(&self, port: &str) -> Result<Vec<MonthlyStats>> {
+                let sql = format!(
+                    "SELECT {STATS_COLUMNS} FROM monthly_stats WHERE port_locode = $1 ORDER BY month"
+                );
+                let rows: Vec<StatsRow> =
+                    sqlx::query_as(&sql).bind(port).fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn count_port_calls(&self, port: &str) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM port_calls WHERE port_locode = $1")
+                    .bind(port)
+                    .fetch_one(self.reader())
+                    .await?)
+            }
+
+            async fn count_events(&self) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM port_call_events")
+                    .fetch_one(self.reader())
+                    .await?)
+            }
+
+            async fn is_empty(&self) -> Result<bool> {
+                let ports: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM ports").fetch_one(self.reader()).await?;
+                Ok(ports == 0)
+            }
+
+            async fn clear(&self) -> Result<()> {
+                let mut tx = self.begin_write().await?;
+                for table in [
+                    "port_call_events",
+                    "port_calls",
+                    "monthly_stats",
+                    "vessels",
+                    "services",
+                    "carriers",
+                    "terminals",
+                    "ports",
+                ] {
+                    sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(crate) use sql_store;
