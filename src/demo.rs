@@ -366,9 +366,16 @@ fn known_at(
     } else {
         // ETAs converge on the actual arrival as the vessel crosses.
         let gap = (sim.planned_arrival - sim.berth_arrival).num_minutes() as f64;
+        let mut etas = Vec::new();
         for lead_days in [14i64, 7, 3, 1] {
             let noise = rng.gen_range(-30.0..30.0) * lead_days as f64;
-            let eta = sim.berth_arrival + Duration::minutes((gap * lead_days as f64 / 21.0 + noise) as i64);
+            let mut eta = sim.berth_arrival + Duration::minutes((gap * lead_days as f64 / 21.0 + noise) as i64);
+            // An estimate equal to an earlier one would be the same event, stored once; real
+            // carriers restate, but a restatement tells nothing new. Keep each one distinct.
+            while etas.contains(&eta) {
+                eta += Duration::minutes(1);
+            }
+            etas.push(eta);
             push(spec.carrier, Est, Arri, Brth, eta, sim.planned_arrival - Duration::days(lead_days));
         }
         if let Some(anch) = sim.anchorage_arrival {
@@ -475,6 +482,17 @@ mod tests {
             }
             assert_eq!(c.actual.is_some(), t.actual_departure.is_some() && !t.omitted);
         }
+    }
+
+    #[test]
+    fn every_event_is_distinct_under_the_storage_key() {
+        let b = generate(&opts());
+        let keys: HashSet<_> = b
+            .events
+            .iter()
+            .map(|e| (&e.call_ref, &e.publisher, e.classifier, e.event_type, e.facility_type, e.event_time))
+            .collect();
+        assert_eq!(keys.len(), b.events.len());
     }
 
     #[test]

@@ -1,0 +1,330 @@
+//! One storage contract, run unchanged against SQLite (a file in a temp directory) and against
+//! the PostgreSQL server (a fresh schema per test).
+
+mod support;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use portsignal::demo::{self, DemoOptions, STATS_TOLERANCE};
+use portsignal::domain::{
+    CallTimes, Classifier, EventType, FacilityType, MonthlyStats, Port, PortCall, PortCallEvent,
+    TeuMoves, Terminal, Vessel,
+};
+use portsignal::storage::{self, Batch, Carrier, EventOutcome, Service, Storage, StorageError};
+use std::future::Future;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Opens the store under test the way the server does: from a URL, or SQLite under a data dir.
+type Opener = Box<dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = Arc<dyn Storage>> + Send>> + Send + Sync>;
+
+async fn on_sqlite<F, Fut>(test: F)
+where
+    F: FnOnce(Opener) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let opener: Opener = Box::new(move || {
+        let path = path.clone();
+        Box::pin(async move { storage::open(None, Path::new(&path)).await.unwrap() })
+    });
+    test(opener).await;
+}
+
+async fn on_postgres<F, Fut>(test: F)
+where
+    F: FnOnce(Opener) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let schema = support::PgSchema::create().await;
+    let url = schema.url.clone();
+    let opener: Opener = Box::new(move || {
+        let url = url.clone();
+        Box::pin(async move { storage::open(Some(&url), Path::new("unused")).await.unwrap() })
+    });
+    // Run in a task so a failing test still drops its schema.
+    let outcome = tokio::spawn(test(opener)).await;
+    schema.drop_schema().await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+macro_rules! contract {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::on_sqlite(super::$name).await })+
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { super::on_postgres(super::$name).await })+
+        }
+    };
+}
+
+contract!(
+    migrations_are_idempotent,
+    reference_data_is_created_then_updated,
+    port_calls_are_upserted_and_found_by_arrival,
+    events_are_stored_once_and_fold_into_their_call,
+    events_for_an_unknown_call_write_nothing,
+    a_failing_batch_writes_nothing,
+    monthly_statistics_replace_their_month,
+    demo_port_agrees_with_its_statistics,
+    clear_empties_every_table,
+);
+
+fn t(day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, day, hour, 0, 0).unwrap()
+}
+
+fn reference() -> Batch {
+    Batch {
+        ports: vec![Port { locode: "USLAX".into(), name: "Los Angeles".into(), time_zone: "America/Los_Angeles".into() }],
+        terminals: vec![Terminal {
+            port: "USLAX".into(),
+            code: "APMT".into(),
+            name: "APM Terminals Pier 400".into(),
+            berths: 4,
+            gang_moves_per_hour: 28.0,
+            daily_capacity_teu: 18000.0,
+        }],
+        carriers: vec![Carrier { code: "MSK".into(), name: "Maersk".into() }],
+        services: vec![Service { carrier: "MSK".into(), code: "TP6".into(), name: "Transpacific 6".into() }],
+        vessels: vec![Vessel {
+            imo: "9074729".into(),
+            name: "MAERSK HORIZON".into(),
+            mmsi: Some("219000000".into()),
+            call_sign: None,
+            operator: Some("MSK".into()),
+            teu_capacity: Some(15000),
+        }],
+        ..Batch::default()
+    }
+}
+
+fn call(call_ref: &str, eta: DateTime<Utc>, discharge: f64) -> PortCall {
+    PortCall {
+        call_ref: call_ref.into(),
+        port: "USLAX".into(),
+        terminal: Some("APMT".into()),
+        vessel_imo: "9074729".into(),
+        carrier: "MSK".into(),
+        service: "TP6".into(),
+        import_voyage: format!("{call_ref}E"),
+        export_voyage: format!("{call_ref}W"),
+        times: CallTimes { planned_arrival: Some(eta), ..Default::default() },
+        expected: TeuMoves { discharge_laden: discharge, discharge_empty: 100.0, load_laden: 800.0, load_empty: 1500.5 },
+        actual: None,
+        rail_share: 0.25,
+    }
+}
+
+fn event(call_ref: &str, c: Classifier, e: EventType, f: FacilityType, at: DateTime<Utc>, received: DateTime<Utc>) -> PortCallEvent {
+    PortCallEvent {
+        call_ref: call_ref.into(),
+        source: "test".into(),
+        publisher: "MSK".into(),
+        classifier: c,
+        event_type: e,
+        facility_type: f,
+        event_time: at,
+        received_at: received,
+        delay_reason: None,
+        remark: Some("from the contract test".into()),
+    }
+}
+
+async fn migrations_are_idempotent(open: Opener) {
+    let first = open().await;
+    first.write_batch(&reference()).await.unwrap();
+    drop(first);
+    // Opening again runs the migrator again: nothing to do, nothing lost.
+    let second = open().await;
+    assert_eq!(second.ports().await.unwrap().len(), 1);
+    assert!(!second.is_empty().await.unwrap());
+}
+
+async fn reference_data_is_created_then_updated(open: Opener) {
+    let store = open().await;
+    assert!(store.is_empty().await.unwrap());
+    let mut batch = reference();
+    store.write_batch(&batch).await.unwrap();
+    assert_eq!(store.port("USLAX").await.unwrap(), Some(batch.ports[0].clone()));
+    assert_eq!(store.port("NLRTM").await.unwrap(), None);
+    assert_eq!(store.terminals("USLAX").await.unwrap(), batch.terminals);
+    assert_eq!(store.vessel("9074729").await.unwrap(), Some(batch.vessels[0].clone()));
+
+    batch.ports[0].name = "Port of Los Angeles".into();
+    batch.vessels[0].teu_capacity = Some(15226);
+    store.write_batch(&batch).await.unwrap();
+    assert_eq!(store.ports().await.unwrap(), batch.ports);
+    assert_eq!(store.vessel("9074729").await.unwrap().unwrap().teu_capacity, Some(15226));
+}
+
+async fn port_calls_are_upserted_and_found_by_arrival(open: Opener) {
+    let store = open().await;
+    let mut batch = reference();
+    let mut late = call("C3", t(10, 6), 3000.0);
+    late.times.estimated_arrival = Some(t(12, 18));
+    late.actual = Some(TeuMoves { discharge_laden: 2950.0, discharge_empty: 90.0, load_laden: 700.0, load_empty: 1400.0 });
+    batch.port_calls = vec![call("C1", t(1, 8), 4000.0), call("C2", t(5, 8), 5000.0), late];
+    store.write_batch(&batch).await.unwrap();
+
+    let found = store.port_calls_arriving("USLAX", t(4, 0), t(13, 0)).await.unwrap();
+    assert_eq!(found, batch.port_calls[1..].to_vec(), "C2 and C3 (by its ETA, not its plan), in order");
+    assert!(store.port_calls_arriving("USLAX", t(11, 0), t(12, 0)).await.unwrap().is_empty());
+    assert!(store.port_calls_arriving("USLGB", t(1, 0), t(30, 0)).await.unwrap().is_empty());
+
+    // The same reference again updates the call instead of adding one.
+    let mut again = reference();
+    let mut moved = call("C1", t(2, 8), 4200.0);
+    moved.terminal = None;
+    again.port_calls = vec![moved.clone()];
+    store.write_batch(&again).await.unwrap();
+    assert_eq!(store.count_port_calls("USLAX").await.unwrap(), 3);
+    assert_eq!(store.port_call("C1").await.unwrap(), Some(moved));
+}
+
+async fn events_are_stored_once_and_fold_into_their_call(open: Opener) {
+    use Classifier::*;
+    use EventType::*;
+    use FacilityType::*;
+    let store = open().await;
+    let mut batch = reference();
+    batch.port_calls = vec![call("C1", t(10, 8), 4000.0)];
+    store.write_batch(&batch).await.unwrap();
+
+    let events = vec![
+        event("C1", Est, Arri, Brth, t(11, 2), t(3, 0)),
+        event("C1", Est, Arri, Brth, t(10, 20), t(6, 0)),
+        event("C1", Act, Arri, Anch, t(9, 23), t(9, 23)),
+    ];
+    assert_eq!(store.record_events(&events).await.unwrap(), EventOutcome { accepted: 3, duplicates: 0 });
+    let c = store.port_call("C1").await.unwrap().unwrap();
+    assert_eq!(c.times.estimated_arrival, Some(t(10, 20)), "the estimate received last wins");
+    assert_eq!(c.times.actual_anchorage_arrival, Some(t(9, 23)));
+    assert_eq!(c.times.planned_arrival, Some(t(10, 8)), "untouched by events of other kinds");
+    // Found by its new best arrival.
+    assert_eq!(store.port_calls_arriving("USLAX", t(10, 12), t(10, 21)).await.unwrap().len(), 1);
+
+    // Re-sending is a no-op, also when mixed with something new.
+    let mut again = events.clone();
+    again.push(event("C1", Act, Arri, Brth, t(10, 22), t(10, 22)));
+    assert_eq!(store.record_events(&again).await.unwrap(), EventOutcome { accepted: 1, duplicates: 3 });
+    assert_eq!(store.count_events().await.unwrap(), 4);
+    let log = store.events_of_call("C1").await.unwrap();
+    assert_eq!(log.len(), 4);
+    assert_eq!(log[..3], events[..], "stored as sent, in receipt order");
+    let c = store.port_call("C1").await.unwrap().unwrap();
+    assert_eq!(c.times.actual_berth_arrival, Some(t(10, 22)));
+}
+
+async fn events_for_an_unknown_call_write_nothing(open: Opener) {
+    let store = open().await;
+    let mut batch = reference();
+    batch.port_calls = vec![call("C1", t(10, 8), 4000.0)];
+    store.write_batch(&batch).await.unwrap();
+    let events = vec![
+        event("C1", Classifier::Est, EventType::Arri, FacilityType::Brth, t(11, 0), t(3, 0)),
+        event("NOPE", Classifier::Est, EventType::Arri, FacilityType::Brth, t(11, 0), t(3, 0)),
+    ];
+    match store.record_events(&events).await {
+        Err(StorageError::UnknownPortCall(r)) => assert_eq!(r, "NOPE"),
+        other => panic!("expected UnknownPortCall, got {other:?}"),
+    }
+    assert_eq!(store.count_events().await.unwrap(), 0);
+    assert_eq!(store.port_call("C1").await.unwrap().unwrap().times.estimated_arrival, None);
+}
+
+async fn a_failing_batch_writes_nothing(open: Opener) {
+    let store = open().await;
+    let mut batch = reference();
+    let mut orphan = call("C1", t(10, 8), 4000.0);
+    orphan.vessel_imo = "9999999".into(); // no such vessel: a foreign key fails after the port was written
+    batch.port_calls = vec![orphan];
+    assert!(store.write_batch(&batch).await.is_err());
+    assert!(store.is_empty().await.unwrap(), "the port written earlier in the batch was rolled back");
+}
+
+async fn monthly_statistics_replace_their_month(open: Opener) {
+    let store = open().await;
+    let stats = |month: &str, li: f64| MonthlyStats {
+        port: "USLAX".into(),
+        month: month.into(),
+        loaded_imports: li,
+        empty_imports: 4000.25,
+        loaded_exports: 100_000.0,
+        empty_exports: 250_000.5,
+        total_teu: li + 4000.25 + 350_000.5,
+    };
+    let mut batch = reference();
+    batch.monthly_stats = vec![stats("2026-09", 420_000.0), stats("2026-08", 455_000.75)];
+    store.write_batch(&batch).await.unwrap();
+    let revised = Batch { monthly_stats: vec![stats("2026-09", 421_500.5)], ..Batch::default() };
+    store.write_batch(&revised).await.unwrap();
+    let stored = store.monthly_stats("USLAX").await.unwrap();
+    assert_eq!(stored, vec![stats("2026-08", 455_000.75), stats("2026-09", 421_500.5)]);
+}
+
+async fn demo_port_agrees_with_its_statistics(open: Opener) {
+    let store = open().await;
+    let as_of = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+    let batch = demo::generate(&DemoOptions { seed: demo::DEFAULT_SEED, as_of });
+    store.write_batch(&batch).await.unwrap();
+    assert_eq!(store.count_port_calls("USLAX").await.unwrap(), batch.port_calls.len() as i64);
+    assert_eq!(store.count_events().await.unwrap(), batch.events.len() as i64);
+
+    let stats = store.monthly_stats("USLAX").await.unwrap();
+    assert_eq!(stats.len(), demo::HISTORY_MONTHS as usize);
+    for s in &stats {
+        let (y, m) = s.month.split_once('-').unwrap();
+        let start = Utc.with_ymd_and_hms(y.parse().unwrap(), m.parse().unwrap(), 1, 0, 0, 0).unwrap();
+        let end = (start + Duration::days(32)).with_day_one();
+        let calls = store.port_calls_arriving("USLAX", start, end).await.unwrap();
+        let discharged: f64 = calls.iter().filter_map(|c| c.actual).map(|m| m.discharge()).sum();
+        let loaded: f64 = calls.iter().filter_map(|c| c.actual).map(|m| m.load()).sum();
+        assert!(
+            (discharged - s.imports()).abs() <= s.imports() * STATS_TOLERANCE,
+            "{}: calls discharged {discharged}, statistics say {}",
+            s.month,
+            s.imports()
+        );
+        assert!((loaded - s.exports()).abs() <= s.exports() * STATS_TOLERANCE, "{} exports", s.month);
+        assert!(calls.iter().all(|c| c.times.omitted || c.actual.is_some()), "{}: a call without moves", s.month);
+    }
+
+    // What the store derives from a call's events is what the generator derived.
+    for c in batch.port_calls.iter().step_by(97) {
+        let mut folded = CallTimes::default();
+        for e in store.events_of_call(&c.call_ref).await.unwrap() {
+            folded.apply(&e);
+        }
+        assert_eq!(folded, c.times, "{}", c.call_ref);
+    }
+}
+
+trait DayOne {
+    fn with_day_one(self) -> Self;
+}
+
+impl DayOne for DateTime<Utc> {
+    fn with_day_one(self) -> Self {
+        use chrono::Datelike;
+        Utc.with_ymd_and_hms(self.year(), self.month(), 1, 0, 0, 0).unwrap()
+    }
+}
+
+async fn clear_empties_every_table(open: Opener) {
+    let store = open().await;
+    let mut batch = reference();
+    batch.port_calls = vec![call("C1", t(10, 8), 4000.0)];
+    batch.events = vec![event("C1", Classifier::Pln, EventType::Arri, FacilityType::Brth, t(10, 8), t(1, 0))];
+    store.write_batch(&batch).await.unwrap();
+    store.clear().await.unwrap();
+    assert!(store.is_empty().await.unwrap());
+    assert_eq!(store.count_events().await.unwrap(), 0);
+    assert_eq!(store.count_port_calls("USLAX").await.unwrap(), 0);
+    // And it can be filled again.
+    store.write_batch(&batch).await.unwrap();
+    assert_eq!(store.count_events().await.unwrap(), 1);
+}

@@ -1,0 +1,42 @@
+//! Test harness shared by the integration tests: fresh databases on both backends.
+#![allow(dead_code)] // each test binary uses its own part of the harness
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The PostgreSQL server the tests use; CI starts it (see scripts/test).
+pub fn pg_admin_url() -> String {
+    std::env::var("PORTSIGNAL_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A fresh, empty schema on the test server, dropped on `drop_schema`.
+pub struct PgSchema {
+    pub name: String,
+    pub url: String,
+}
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+impl PgSchema {
+    pub async fn create() -> PgSchema {
+        let name = format!(
+            "ps_test_{}_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst),
+            chrono::Utc::now().timestamp_subsec_nanos()
+        );
+        let admin = pg_admin_url();
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed by these tests: {e}"));
+        sqlx::query(&format!("CREATE SCHEMA {name}")).execute(&mut conn).await.unwrap();
+        let sep = if admin.contains('?') { '&' } else { '?' };
+        let url = format!("{admin}{sep}options[search_path]={name}");
+        PgSchema { name, url }
+    }
+
+    pub async fn drop_schema(self) {
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&pg_admin_url()).await.unwrap();
+        sqlx::query(&format!("DROP SCHEMA {} CASCADE", self.name)).execute(&mut conn).await.unwrap();
+    }
+}
