@@ -80,7 +80,11 @@ pub fn weekly_imports_svg(weeks: &[WeekRow], title: &str) -> String {
                 .draw_series(LineSeries::new(year_ago.clone(), YEAR_AGO.stroke_width(2)))?
                 .label("Same week a year earlier")
                 .legend(|(x, y)| PathElement::new([(x, y), (x + 12, y)], YEAR_AGO.stroke_width(2)));
-            chart.draw_series(year_ago.into_iter().map(|p| Circle::new(p, 4, YEAR_AGO.filled())))?;
+            chart.draw_series(
+                year_ago
+                    .into_iter()
+                    .map(|p| Circle::new(p, 4, YEAR_AGO.filled())),
+            )?;
             chart
                 .configure_series_labels()
                 .position(SeriesLabelPosition::UpperRight)
@@ -128,21 +132,50 @@ mod tests {
     #[test]
     fn draws_bars_labels_and_year_ago_line() {
         let svg = weekly_imports_svg(
-            &[row("2026-W48", 80000.0, Some(70000.0)), row("2026-W49", 90000.0, None)],
+            &[
+                row("2026-W48", 80000.0, Some(70000.0)),
+                row("2026-W49", 90000.0, None),
+            ],
             "Imports",
         );
-        assert!(svg.starts_with("<svg role=\"img\" aria-label=\"Imports\""), "{}", &svg[..200]);
+        assert!(
+            svg.starts_with("<svg role=\"img\" aria-label=\"Imports\""),
+            "{}",
+            &svg[..200]
+        );
         assert!(svg.contains("viewBox"));
         // Labels are laid out with the embedded font and written as text.
         let texts: Vec<String> = svg
             .split("<text")
             .skip(1)
-            .map(|t| t.split_once('>').unwrap().1.split('<').next().unwrap().trim().to_owned())
+            .map(|t| {
+                t.split_once('>')
+                    .unwrap()
+                    .1
+                    .split('<')
+                    .next()
+                    .unwrap()
+                    .trim()
+                    .to_owned()
+            })
             .collect();
-        for expected in ["W48 (11-23)", "W49 (11-23)", "80,000", "Import TEU", "Same week a year earlier"] {
-            assert!(texts.iter().any(|t| t == expected), "{expected} missing from {texts:?}");
+        for expected in [
+            "W48 (11-23)",
+            "W49 (11-23)",
+            "80,000",
+            "Import TEU",
+            "Same week a year earlier",
+        ] {
+            assert!(
+                texts.iter().any(|t| t == expected),
+                "{expected} missing from {texts:?}"
+            );
         }
         // Two bars (filled rects in the bar colour).
-        assert_eq!(svg.matches("fill=\"#1F5F8B\"").count(), 3, "two bars and a legend swatch");
+        assert_eq!(
+            svg.matches("fill=\"#1F5F8B\"").count(),
+            3,
+            "two bars and a legend swatch"
+        );
     }
 }

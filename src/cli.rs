@@ -15,7 +15,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             if settings.demo_on_empty && store.is_empty().await? {
-                let opts = DemoOptions { seed: settings.demo_seed, as_of: demo::default_as_of() };
+                let opts = DemoOptions {
+                    seed: settings.demo_seed,
+                    as_of: demo::default_as_of(),
+                };
                 load_demo(store.as_ref(), opts).await?;
             }
             crate::server::serve(settings, store).await
@@ -28,7 +31,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn demo_command(settings: &Settings, store: Arc<dyn Storage>, args: DemoArgs) -> anyhow::Result<()> {
+async fn demo_command(
+    settings: &Settings,
+    store: Arc<dyn Storage>,
+    args: DemoArgs,
+) -> anyhow::Result<()> {
     if args.reset {
         store.clear().await?;
     } else if store.count_port_calls(demo::PORT_LOCODE).await? > 0 {
@@ -47,7 +54,10 @@ async fn demo_command(settings: &Settings, store: Arc<dyn Storage>, args: DemoAr
 async fn load_demo(store: &dyn Storage, opts: DemoOptions) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let batch = tokio::task::spawn_blocking(move || demo::generate(&opts)).await?;
-    store.write_batch(&batch).await.context("cannot write the demo port")?;
+    store
+        .write_batch(&batch)
+        .await
+        .context("cannot write the demo port")?;
     tracing::info!(
         seed = opts.seed,
         as_of = %opts.as_of,
@@ -63,7 +73,9 @@ async fn load_demo(store: &dyn Storage, opts: DemoOptions) -> anyhow::Result<()>
 fn init_tracing(settings: &Settings) -> anyhow::Result<()> {
     let filter = EnvFilter::try_new(&settings.log_filter)
         .map_err(|e| anyhow::anyhow!("log filter '{}': {e}", settings.log_filter))?;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if settings.log_json {
         builder.json().init();
     } else {

@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
 
 #[derive(Debug, Parser)]
-#[command(name = "portsignal", version, about = "An open, self-hostable control tower for container ports")]
+#[command(
+    name = "portsignal",
+    version,
+    about = "An open, self-hostable control tower for container ports"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub overrides: Overrides,
@@ -106,9 +110,17 @@ pub struct Settings {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: line {line}, column {column}: {message}")]
-    Parse { path: String, line: usize, column: usize, message: String },
+    Parse {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("default port '{0}' is not a UN/LOCODE (two letters and three letters or digits)")]
     DefaultPort(String),
 }
@@ -117,22 +129,58 @@ impl Settings {
     /// Merges flags/env over the file over the defaults. A missing default `Leptos.toml` is
     /// fine; a missing file named explicitly is not.
     pub fn load(o: &Overrides) -> Result<Self, ConfigError> {
-        let path = o.config.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_FILE));
+        let path = o
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_FILE));
         let file = match std::fs::read_to_string(&path) {
             Ok(text) => parse_file(&path, &text)?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && o.config.is_none() => FileSettings::default(),
-            Err(source) => return Err(ConfigError::Read { path: path.display().to_string(), source }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && o.config.is_none() => {
+                FileSettings::default()
+            }
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })
+            }
         };
         let settings = Settings {
-            site_addr: o.site_addr.or(file.site_addr).unwrap_or(([127, 0, 0, 1], 3000).into()),
-            site_root: o.site_root.clone().or(file.site_root).unwrap_or_else(|| "target/site".into()),
-            data_dir: o.data_dir.clone().or(file.data_dir).unwrap_or_else(|| "data".into()),
-            database_url: o.database_url.clone().or(file.database_url).filter(|u| !u.is_empty()),
-            default_port: o.default_port.clone().or(file.default_port).unwrap_or_else(|| "USLAX".into()),
+            site_addr: o
+                .site_addr
+                .or(file.site_addr)
+                .unwrap_or(([127, 0, 0, 1], 3000).into()),
+            site_root: o
+                .site_root
+                .clone()
+                .or(file.site_root)
+                .unwrap_or_else(|| "target/site".into()),
+            data_dir: o
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or_else(|| "data".into()),
+            database_url: o
+                .database_url
+                .clone()
+                .or(file.database_url)
+                .filter(|u| !u.is_empty()),
+            default_port: o
+                .default_port
+                .clone()
+                .or(file.default_port)
+                .unwrap_or_else(|| "USLAX".into()),
             demo_on_empty: o.demo_on_empty.or(file.demo_on_empty).unwrap_or(true),
-            demo_seed: o.demo_seed.or(file.demo_seed).unwrap_or(crate::demo::DEFAULT_SEED),
+            demo_seed: o
+                .demo_seed
+                .or(file.demo_seed)
+                .unwrap_or(crate::demo::DEFAULT_SEED),
             log_json: o.log_json.or(file.log_json).unwrap_or(false),
-            log_filter: o.log_filter.clone().or(file.log_filter).unwrap_or_else(|| "info".into()),
+            log_filter: o
+                .log_filter
+                .clone()
+                .or(file.log_filter)
+                .unwrap_or_else(|| "info".into()),
         };
         if !is_locode(&settings.default_port) {
             return Err(ConfigError::DefaultPort(settings.default_port));
@@ -146,7 +194,9 @@ pub fn is_locode(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 5
         && b[..2].iter().all(u8::is_ascii_uppercase)
-        && b[2..].iter().all(|c| c.is_ascii_uppercase() || (b'2'..=b'9').contains(c))
+        && b[2..]
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || (b'2'..=b'9').contains(c))
 }
 
 fn parse_file(path: &Path, text: &str) -> Result<FileSettings, ConfigError> {
@@ -170,14 +220,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("Leptos.toml");
         std::fs::write(&path, text).unwrap();
-        Settings::load(&Overrides { config: Some(path), ..o })
+        Settings::load(&Overrides {
+            config: Some(path),
+            ..o
+        })
     }
 
     #[test]
     fn flags_beat_the_file_and_the_file_beats_defaults() {
         let s = load_with(
             "site_addr = \"0.0.0.0:8080\"\ndata_dir = \"/srv/ps\"\n",
-            Overrides { data_dir: Some("/tmp/x".into()), ..Default::default() },
+            Overrides {
+                data_dir: Some("/tmp/x".into()),
+                ..Default::default()
+            },
         )
         .unwrap();
         assert_eq!(s.site_addr, "0.0.0.0:8080".parse().unwrap());
@@ -188,7 +244,11 @@ mod tests {
 
     #[test]
     fn malformed_file_names_line_and_column() {
-        let err = load_with("default_port = \"USLAX\"\nsite_addr = 3000\n", Overrides::default()).unwrap_err();
+        let err = load_with(
+            "default_port = \"USLAX\"\nsite_addr = 3000\n",
+            Overrides::default(),
+        )
+        .unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("line 2, column 13"), "{msg}");
         assert!(!msg.contains('\n'));
@@ -199,7 +259,10 @@ mod tests {
 
     #[test]
     fn explicit_missing_file_is_an_error() {
-        let o = Overrides { config: Some("/nonexistent/Leptos.toml".into()), ..Default::default() };
+        let o = Overrides {
+            config: Some("/nonexistent/Leptos.toml".into()),
+            ..Default::default()
+        };
         assert!(matches!(Settings::load(&o), Err(ConfigError::Read { .. })));
     }
 

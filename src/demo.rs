@@ -12,7 +12,7 @@ mod catalogue;
 use crate::domain::port_call::imo_check_digit;
 use crate::domain::{
     CallTimes, Classifier, EventType, FacilityType, MonthlyStats, Port, PortCall, PortCallEvent,
-    TeuMoves, Terminal, Vessel,
+    Terminal, TeuMoves, Vessel,
 };
 use crate::storage::{Batch, Carrier, Service};
 use catalogue::{ServiceSpec, PORT, SERVICES, TERMINALS, VESSEL_NAMES};
@@ -36,7 +36,9 @@ const VESSELS_PER_LOOP: usize = 6;
 const BASE_MONTH_TEU: f64 = 750_000.0;
 const YEARLY_GROWTH: f64 = 0.025;
 /// January … December.
-const SEASON: [f64; 12] = [0.98, 0.84, 0.86, 0.95, 1.00, 1.02, 1.06, 1.13, 1.10, 1.08, 0.99, 0.97];
+const SEASON: [f64; 12] = [
+    0.98, 0.84, 0.86, 0.95, 1.00, 1.02, 1.06, 1.13, 1.10, 1.08, 0.99, 0.97,
+];
 
 #[derive(Clone, Copy, Debug)]
 pub struct DemoOptions {
@@ -54,14 +56,21 @@ struct Month {
 
 impl Month {
     fn of(t: DateTime<Utc>) -> Self {
-        Month { year: t.year(), month: t.month() }
+        Month {
+            year: t.year(),
+            month: t.month(),
+        }
     }
     fn offset(self, months: i32) -> Self {
         let i = self.year * 12 + self.month as i32 - 1 + months;
-        Month { year: i.div_euclid(12), month: i.rem_euclid(12) as u32 + 1 }
+        Month {
+            year: i.div_euclid(12),
+            month: i.rem_euclid(12) as u32 + 1,
+        }
     }
     fn start(self) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(self.year, self.month, 1, 0, 0, 0).unwrap()
+        Utc.with_ymd_and_hms(self.year, self.month, 1, 0, 0, 0)
+            .unwrap()
     }
     fn label(self) -> String {
         format!("{:04}-{:02}", self.year, self.month)
@@ -79,7 +88,9 @@ struct MonthVolume {
 
 /// The last month whose statistics are published at `as_of`.
 pub fn last_published_month(as_of: DateTime<Utc>) -> String {
-    Month::of(as_of - Duration::days(PUBLICATION_LAG_DAYS)).offset(-1).label()
+    Month::of(as_of - Duration::days(PUBLICATION_LAG_DAYS))
+        .offset(-1)
+        .label()
 }
 
 /// A call as simulated, before it is cut down to what is known at `as_of`.
@@ -106,11 +117,20 @@ pub fn generate(opts: &DemoOptions) -> Batch {
 
     let volumes = month_volumes(&mut rng, first_sim, Month::of(end).offset(1));
     let vessels = vessels(&mut rng);
-    let mut sims = simulate_calls(&mut rng, &vessels, first_stats.start() - Duration::days(14), end);
+    let mut sims = simulate_calls(
+        &mut rng,
+        &vessels,
+        first_stats.start() - Duration::days(14),
+        end,
+    );
     assign_moves(&mut rng, &mut sims, &volumes);
 
     let mut batch = Batch {
-        ports: vec![Port { locode: PORT.0.into(), name: PORT.1.into(), time_zone: PORT.2.into() }],
+        ports: vec![Port {
+            locode: PORT.0.into(),
+            name: PORT.1.into(),
+            time_zone: PORT.2.into(),
+        }],
         terminals: TERMINALS
             .iter()
             .map(|t| Terminal {
@@ -124,11 +144,18 @@ pub fn generate(opts: &DemoOptions) -> Batch {
             .collect(),
         carriers: SERVICES
             .iter()
-            .map(|s| Carrier { code: s.carrier.into(), name: s.carrier_name.into() })
+            .map(|s| Carrier {
+                code: s.carrier.into(),
+                name: s.carrier_name.into(),
+            })
             .collect(),
         services: SERVICES
             .iter()
-            .map(|s| Service { carrier: s.carrier.into(), code: s.service.into(), name: s.service_name.into() })
+            .map(|s| Service {
+                carrier: s.carrier.into(),
+                code: s.service.into(),
+                name: s.service_name.into(),
+            })
             .collect(),
         vessels: vessels.iter().map(|(v, _)| v.clone()).collect(),
         ..Batch::default()
@@ -150,7 +177,9 @@ pub fn generate(opts: &DemoOptions) -> Batch {
             empty_imports: v.empty_imports,
             loaded_exports: v.loaded_exports,
             empty_exports: v.empty_exports,
-            total_teu: round2(v.loaded_imports + v.empty_imports + v.loaded_exports + v.empty_exports),
+            total_teu: round2(
+                v.loaded_imports + v.empty_imports + v.loaded_exports + v.empty_exports,
+            ),
         })
         .collect();
     batch
@@ -195,8 +224,9 @@ fn vessels(rng: &mut ChaCha8Rng) -> Vec<(Vessel, usize)> {
     for (si, s) in SERVICES.iter().enumerate() {
         for k in 0..VESSELS_PER_LOOP {
             let imo = loop {
-                let six: Vec<u32> =
-                    std::iter::once(9).chain((0..5).map(|_| rng.gen_range(0..10))).collect();
+                let six: Vec<u32> = std::iter::once(9)
+                    .chain((0..5).map(|_| rng.gen_range(0..10)))
+                    .collect();
                 let imo: String = six
                     .iter()
                     .chain(std::iter::once(&imo_check_digit(&six)))
@@ -210,7 +240,11 @@ fn vessels(rng: &mut ChaCha8Rng) -> Vec<(Vessel, usize)> {
             let call_sign: String = (0..5).map(|_| rng.gen_range(b'A'..=b'Z') as char).collect();
             out.push((
                 Vessel {
-                    name: format!("{} {}", s.vessel_prefix, VESSEL_NAMES[(si * 3 + k) % VESSEL_NAMES.len()]),
+                    name: format!(
+                        "{} {}",
+                        s.vessel_prefix,
+                        VESSEL_NAMES[(si * 3 + k) % VESSEL_NAMES.len()]
+                    ),
                     mmsi: Some(format!("{}", rng.gen_range(200_000_000u32..775_000_000))),
                     call_sign: Some(call_sign),
                     operator: Some(s.carrier.into()),
@@ -233,12 +267,17 @@ fn simulate_calls(
     let first_monday = from.date_naive().week(chrono::Weekday::Mon).first_day();
     let mut sims = Vec::new();
     for (si, s) in SERVICES.iter().enumerate() {
-        let loop_vessels: Vec<usize> =
-            vessels.iter().enumerate().filter(|(_, (_, v))| *v == si).map(|(i, _)| i).collect();
+        let loop_vessels: Vec<usize> = vessels
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, v))| *v == si)
+            .map(|(i, _)| i)
+            .collect();
         let mut week = 0usize;
         loop {
             let day = first_monday + Duration::weeks(week as i64) + Duration::days((si % 7) as i64);
-            let planned = Utc.from_utc_datetime(&day.and_hms_opt(((si * 5) % 24) as u32, 0, 0).unwrap());
+            let planned =
+                Utc.from_utc_datetime(&day.and_hms_opt(((si * 5) % 24) as u32, 0, 0).unwrap());
             week += 1;
             if planned > to {
                 break;
@@ -248,7 +287,11 @@ fn simulate_calls(
             }
             let vessel = loop_vessels[week % loop_vessels.len()];
             // Lunar New Year blank sailings thin February and March.
-            let blank = if matches!(planned.month(), 2 | 3) { 0.12 } else { 0.03 };
+            let blank = if matches!(planned.month(), 2 | 3) {
+                0.12
+            } else {
+                0.03
+            };
             let omitted = rng.gen_bool(blank);
             let delay_h = delay_hours(rng, s);
             let berth_arrival = planned + Duration::minutes((delay_h * 60.0) as i64);
@@ -288,7 +331,11 @@ fn delay_hours(rng: &mut ChaCha8Rng, s: &ServiceSpec) -> f64 {
 }
 
 /// Shares each month's true imports and exports among the calls that berth in it.
-fn assign_moves(rng: &mut ChaCha8Rng, sims: &mut [SimCall], volumes: &BTreeMap<Month, MonthVolume>) {
+fn assign_moves(
+    rng: &mut ChaCha8Rng,
+    sims: &mut [SimCall],
+    volumes: &BTreeMap<Month, MonthVolume>,
+) {
     let mut weights: BTreeMap<Month, (f64, f64)> = BTreeMap::new();
     for s in sims.iter().filter(|s| !s.omitted) {
         let w = weights.entry(Month::of(s.berth_arrival)).or_default();
@@ -297,7 +344,9 @@ fn assign_moves(rng: &mut ChaCha8Rng, sims: &mut [SimCall], volumes: &BTreeMap<M
     }
     for s in sims.iter_mut() {
         let month = Month::of(s.berth_arrival);
-        let (Some(v), Some((w, lw))) = (volumes.get(&month), weights.get(&month)) else { continue };
+        let (Some(v), Some((w, lw))) = (volumes.get(&month), weights.get(&month)) else {
+            continue;
+        };
         let discharge = (v.loaded_imports + v.empty_imports) * s.weight / w;
         let load = (v.loaded_exports + v.empty_exports) * s.load_weight / lw;
         let laden_in = v.loaded_imports / (v.loaded_imports + v.empty_imports);
@@ -333,7 +382,9 @@ fn known_at(
     let iso = sim.planned_arrival.iso_week();
     let voyage = format!("{:02}{:02}", iso.year() % 100, iso.week());
     let call_ref = format!("{}-{}-{}E", PORT.0, vessel.imo, voyage);
-    let stay = Duration::minutes((60.0 * (18.0 + (sim.moves.discharge() + sim.moves.load()) / 300.0)) as i64);
+    let stay = Duration::minutes(
+        (60.0 * (18.0 + (sim.moves.discharge() + sim.moves.load()) / 300.0)) as i64,
+    );
     let departure = sim.berth_arrival + stay;
     let planned_departure = sim.planned_arrival + stay;
 
@@ -359,40 +410,93 @@ fn known_at(
     use FacilityType::*;
     // Carriers publish their schedules (OVS) about two months ahead.
     let published = sim.planned_arrival - Duration::days(60);
-    push(spec.carrier, Pln, Arri, Brth, sim.planned_arrival, published);
+    push(
+        spec.carrier,
+        Pln,
+        Arri,
+        Brth,
+        sim.planned_arrival,
+        published,
+    );
     push(spec.carrier, Pln, Depa, Brth, planned_departure, published);
     if sim.omitted {
-        push(spec.carrier, Pln, Omit, Unspecified, sim.planned_arrival, sim.planned_arrival - Duration::days(10));
+        push(
+            spec.carrier,
+            Pln,
+            Omit,
+            Unspecified,
+            sim.planned_arrival,
+            sim.planned_arrival - Duration::days(10),
+        );
     } else {
         // ETAs converge on the actual arrival as the vessel crosses.
         let gap = (sim.planned_arrival - sim.berth_arrival).num_minutes() as f64;
         let mut etas = Vec::new();
         for lead_days in [14i64, 7, 3, 1] {
             let noise = rng.gen_range(-30.0..30.0) * lead_days as f64;
-            let mut eta = sim.berth_arrival + Duration::minutes((gap * lead_days as f64 / 21.0 + noise) as i64);
+            let mut eta = sim.berth_arrival
+                + Duration::minutes((gap * lead_days as f64 / 21.0 + noise) as i64);
             // An estimate equal to an earlier one would be the same event, stored once; real
             // carriers restate, but a restatement tells nothing new. Keep each one distinct.
             while etas.contains(&eta) {
                 eta += Duration::minutes(1);
             }
             etas.push(eta);
-            push(spec.carrier, Est, Arri, Brth, eta, sim.planned_arrival - Duration::days(lead_days));
+            push(
+                spec.carrier,
+                Est,
+                Arri,
+                Brth,
+                eta,
+                sim.planned_arrival - Duration::days(lead_days),
+            );
         }
         if let Some(anch) = sim.anchorage_arrival {
-            push(spec.terminal, Act, Arri, Anch, anch, anch + Duration::minutes(5));
+            push(
+                spec.terminal,
+                Act,
+                Arri,
+                Anch,
+                anch,
+                anch + Duration::minutes(5),
+            );
         }
         let atb = sim.berth_arrival;
-        push(spec.terminal, Act, Arri, Brth, atb, atb + Duration::minutes(5));
+        push(
+            spec.terminal,
+            Act,
+            Arri,
+            Brth,
+            atb,
+            atb + Duration::minutes(5),
+        );
         let etd = departure + Duration::minutes(rng.gen_range(-120..120));
-        push(spec.terminal, Est, Depa, Brth, etd, atb + Duration::minutes(10));
-        push(spec.terminal, Act, Depa, Brth, departure, departure + Duration::minutes(5));
+        push(
+            spec.terminal,
+            Est,
+            Depa,
+            Brth,
+            etd,
+            atb + Duration::minutes(10),
+        );
+        push(
+            spec.terminal,
+            Act,
+            Depa,
+            Brth,
+            departure,
+            departure + Duration::minutes(5),
+        );
     }
 
     let mut times = CallTimes::default();
     for e in &events {
         times.apply(e);
     }
-    let terminal = TERMINALS.iter().find(|t| t.code == spec.terminal).expect("services name known terminals");
+    let terminal = TERMINALS
+        .iter()
+        .find(|t| t.code == spec.terminal)
+        .expect("services name known terminals");
     let call = PortCall {
         call_ref,
         port: PORT.0.into(),
@@ -432,7 +536,10 @@ mod tests {
     use super::*;
 
     fn opts() -> DemoOptions {
-        DemoOptions { seed: DEFAULT_SEED, as_of: Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap() }
+        DemoOptions {
+            seed: DEFAULT_SEED,
+            as_of: Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap(),
+        }
     }
 
     #[test]
@@ -454,7 +561,10 @@ mod tests {
         assert_eq!(b.vessels.len(), 150);
         assert_eq!(b.monthly_stats.len(), HISTORY_MONTHS as usize);
         assert_eq!(b.monthly_stats.last().unwrap().month, "2026-10");
-        assert!(b.vessels.iter().all(|v| crate::domain::port_call::imo_is_valid(&v.imo)));
+        assert!(b
+            .vessels
+            .iter()
+            .all(|v| crate::domain::port_call::imo_is_valid(&v.imo)));
         // About 9 million TEU a year, loaded imports 3.5-4x loaded exports.
         let last12 = &b.monthly_stats[b.monthly_stats.len() - 12..];
         let year: f64 = last12.iter().map(|s| s.total_teu).sum();
@@ -463,10 +573,20 @@ mod tests {
         let le: f64 = last12.iter().map(|s| s.loaded_exports).sum();
         assert!((3.5..4.0).contains(&(li / le)), "ratio {}", li / le);
         // Lunar New Year dip below the August-October peak.
-        let month = |m: &str| last12.iter().find(|s| s.month.ends_with(m)).unwrap().total_teu;
+        let month = |m: &str| {
+            last12
+                .iter()
+                .find(|s| s.month.ends_with(m))
+                .unwrap()
+                .total_teu
+        };
         assert!(month("-02") < month("-08") * 0.85);
         // Six weeks of schedules ahead.
-        let ahead = b.port_calls.iter().filter(|c| c.times.best_arrival().unwrap() > opts().as_of).count();
+        let ahead = b
+            .port_calls
+            .iter()
+            .filter(|c| c.times.best_arrival().unwrap() > opts().as_of)
+            .count();
         assert!((120..=170).contains(&ahead), "{ahead} calls ahead");
     }
 
@@ -477,10 +597,21 @@ mod tests {
         assert!(b.events.iter().all(|e| e.received_at <= o.as_of));
         for c in &b.port_calls {
             let t = &c.times;
-            for actual in [t.actual_anchorage_arrival, t.actual_berth_arrival, t.actual_departure] {
-                assert!(actual.is_none_or(|a| a <= o.as_of), "{} knows the future", c.call_ref);
+            for actual in [
+                t.actual_anchorage_arrival,
+                t.actual_berth_arrival,
+                t.actual_departure,
+            ] {
+                assert!(
+                    actual.is_none_or(|a| a <= o.as_of),
+                    "{} knows the future",
+                    c.call_ref
+                );
             }
-            assert_eq!(c.actual.is_some(), t.actual_departure.is_some() && !t.omitted);
+            assert_eq!(
+                c.actual.is_some(),
+                t.actual_departure.is_some() && !t.omitted
+            );
         }
     }
 
@@ -490,7 +621,16 @@ mod tests {
         let keys: HashSet<_> = b
             .events
             .iter()
-            .map(|e| (&e.call_ref, &e.publisher, e.classifier, e.event_type, e.facility_type, e.event_time))
+            .map(|e| {
+                (
+                    &e.call_ref,
+                    &e.publisher,
+                    e.classifier,
+                    e.event_type,
+                    e.facility_type,
+                    e.event_time,
+                )
+            })
             .collect();
         assert_eq!(keys.len(), b.events.len());
     }
@@ -503,7 +643,13 @@ mod tests {
             by_call.entry(&e.call_ref).or_default().apply(e);
         }
         for c in &b.port_calls {
-            assert_eq!(by_call.get(c.call_ref.as_str()).cloned().unwrap_or_default(), c.times);
+            assert_eq!(
+                by_call
+                    .get(c.call_ref.as_str())
+                    .cloned()
+                    .unwrap_or_default(),
+                c.times
+            );
         }
     }
 }

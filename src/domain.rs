@@ -8,6 +8,6 @@ pub mod week;
 pub use indicator::{weekly_import_outlook, WeekOutlook};
 pub use port_call::{
     CallTimes, Classifier, EventType, FacilityType, MonthlyStats, Port, PortCall, PortCallEvent,
-    TeuMoves, Terminal, Vessel, VesselStatus,
+    Terminal, TeuMoves, Vessel, VesselStatus,
 };
 pub use week::IsoWeek;

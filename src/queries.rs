@@ -19,7 +19,10 @@ pub async fn indicator(
     weeks: Option<u32>,
     now: DateTime<Utc>,
 ) -> Result<IndicatorView, AppError> {
-    let locode = port.unwrap_or(&state.settings.default_port).trim().to_uppercase();
+    let locode = port
+        .unwrap_or(&state.settings.default_port)
+        .trim()
+        .to_uppercase();
     let port = state
         .store
         .port(&locode)
@@ -64,7 +67,10 @@ pub async fn indicator(
         chart_svg: chart::weekly_imports_svg(&rows, &title),
         port: port.locode,
         port_name: port.name,
-        as_of_local: now.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string(),
+        as_of_local: now
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M %Z")
+            .to_string(),
         time_zone: port.time_zone,
         weeks: rows,
         en_route: counts.en_route,

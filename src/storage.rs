@@ -22,11 +22,17 @@ pub enum StorageError {
     #[error("DATABASE_URL scheme '{0}' is not supported: use sqlite:// or postgres://")]
     UnsupportedScheme(String),
     #[error("cannot create data directory {path}: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot open database {url}: {source}")]
     Connect { url: String, source: sqlx::Error },
     #[error("cannot migrate database {url}: {source}")]
-    Migrate { url: String, source: sqlx::migrate::MigrateError },
+    Migrate {
+        url: String,
+        source: sqlx::migrate::MigrateError,
+    },
     #[error("event for unknown port call {0}")]
     UnknownPortCall(String),
     #[error(transparent)]

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use portsignal::demo::{self, DemoOptions, STATS_TOLERANCE};
 use portsignal::domain::{
     CallTimes, Classifier, EventType, FacilityType, MonthlyStats, Port, PortCall, PortCallEvent,
-    TeuMoves, Terminal, Vessel,
+    Terminal, TeuMoves, Vessel,
 };
 use portsignal::storage::{self, Batch, Carrier, EventOutcome, Service, Storage, StorageError};
 use std::future::Future;
@@ -15,7 +15,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Opens the store under test the way the server does: from a URL, or SQLite under a data dir.
-type Opener = Box<dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = Arc<dyn Storage>> + Send>> + Send + Sync>;
+type Opener =
+    Box<dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = Arc<dyn Storage>> + Send>> + Send + Sync>;
 
 async fn on_sqlite<F, Fut>(test: F)
 where
@@ -40,7 +41,11 @@ where
     let url = schema.url.clone();
     let opener: Opener = Box::new(move || {
         let url = url.clone();
-        Box::pin(async move { storage::open(Some(&url), Path::new("unused")).await.unwrap() })
+        Box::pin(async move {
+            storage::open(Some(&url), Path::new("unused"))
+                .await
+                .unwrap()
+        })
     });
     // Run in a task so a failing test still drops its schema.
     let outcome = tokio::spawn(test(opener)).await;
@@ -79,7 +84,11 @@ fn t(day: u32, hour: u32) -> DateTime<Utc> {
 
 fn reference() -> Batch {
     Batch {
-        ports: vec![Port { locode: "USLAX".into(), name: "Los Angeles".into(), time_zone: "America/Los_Angeles".into() }],
+        ports: vec![Port {
+            locode: "USLAX".into(),
+            name: "Los Angeles".into(),
+            time_zone: "America/Los_Angeles".into(),
+        }],
         terminals: vec![Terminal {
             port: "USLAX".into(),
             code: "APMT".into(),
@@ -88,8 +97,15 @@ fn reference() -> Batch {
             gang_moves_per_hour: 28.0,
             daily_capacity_teu: 18000.0,
         }],
-        carriers: vec![Carrier { code: "MSK".into(), name: "Maersk".into() }],
-        services: vec![Service { carrier: "MSK".into(), code: "TP6".into(), name: "Transpacific 6".into() }],
+        carriers: vec![Carrier {
+            code: "MSK".into(),
+            name: "Maersk".into(),
+        }],
+        services: vec![Service {
+            carrier: "MSK".into(),
+            code: "TP6".into(),
+            name: "Transpacific 6".into(),
+        }],
         vessels: vec![Vessel {
             imo: "9074729".into(),
             name: "MAERSK HORIZON".into(),
@@ -112,14 +128,29 @@ fn call(call_ref: &str, eta: DateTime<Utc>, discharge: f64) -> PortCall {
         service: "TP6".into(),
         import_voyage: format!("{call_ref}E"),
         export_voyage: format!("{call_ref}W"),
-        times: CallTimes { planned_arrival: Some(eta), ..Default::default() },
-        expected: TeuMoves { discharge_laden: discharge, discharge_empty: 100.0, load_laden: 800.0, load_empty: 1500.5 },
+        times: CallTimes {
+            planned_arrival: Some(eta),
+            ..Default::default()
+        },
+        expected: TeuMoves {
+            discharge_laden: discharge,
+            discharge_empty: 100.0,
+            load_laden: 800.0,
+            load_empty: 1500.5,
+        },
         actual: None,
         rail_share: 0.25,
     }
 }
 
-fn event(call_ref: &str, c: Classifier, e: EventType, f: FacilityType, at: DateTime<Utc>, received: DateTime<Utc>) -> PortCallEvent {
+fn event(
+    call_ref: &str,
+    c: Classifier,
+    e: EventType,
+    f: FacilityType,
+    at: DateTime<Utc>,
+    received: DateTime<Utc>,
+) -> PortCallEvent {
     PortCallEvent {
         call_ref: call_ref.into(),
         source: "test".into(),
@@ -149,16 +180,25 @@ async fn reference_data_is_created_then_updated(open: Opener) {
     assert!(store.is_empty().await.unwrap());
     let mut batch = reference();
     store.write_batch(&batch).await.unwrap();
-    assert_eq!(store.port("USLAX").await.unwrap(), Some(batch.ports[0].clone()));
+    assert_eq!(
+        store.port("USLAX").await.unwrap(),
+        Some(batch.ports[0].clone())
+    );
     assert_eq!(store.port("NLRTM").await.unwrap(), None);
     assert_eq!(store.terminals("USLAX").await.unwrap(), batch.terminals);
-    assert_eq!(store.vessel("9074729").await.unwrap(), Some(batch.vessels[0].clone()));
+    assert_eq!(
+        store.vessel("9074729").await.unwrap(),
+        Some(batch.vessels[0].clone())
+    );
 
     batch.ports[0].name = "Port of Los Angeles".into();
     batch.vessels[0].teu_capacity = Some(15226);
     store.write_batch(&batch).await.unwrap();
     assert_eq!(store.ports().await.unwrap(), batch.ports);
-    assert_eq!(store.vessel("9074729").await.unwrap().unwrap().teu_capacity, Some(15226));
+    assert_eq!(
+        store.vessel("9074729").await.unwrap().unwrap().teu_capacity,
+        Some(15226)
+    );
 }
 
 async fn port_calls_are_upserted_and_found_by_arrival(open: Opener) {
@@ -166,14 +206,38 @@ async fn port_calls_are_upserted_and_found_by_arrival(open: Opener) {
     let mut batch = reference();
     let mut late = call("C3", t(10, 6), 3000.0);
     late.times.estimated_arrival = Some(t(12, 18));
-    late.actual = Some(TeuMoves { discharge_laden: 2950.0, discharge_empty: 90.0, load_laden: 700.0, load_empty: 1400.0 });
-    batch.port_calls = vec![call("C1", t(1, 8), 4000.0), call("C2", t(5, 8), 5000.0), late];
+    late.actual = Some(TeuMoves {
+        discharge_laden: 2950.0,
+        discharge_empty: 90.0,
+        load_laden: 700.0,
+        load_empty: 1400.0,
+    });
+    batch.port_calls = vec![
+        call("C1", t(1, 8), 4000.0),
+        call("C2", t(5, 8), 5000.0),
+        late,
+    ];
     store.write_batch(&batch).await.unwrap();
 
-    let found = store.port_calls_arriving("USLAX", t(4, 0), t(13, 0)).await.unwrap();
-    assert_eq!(found, batch.port_calls[1..].to_vec(), "C2 and C3 (by its ETA, not its plan), in order");
-    assert!(store.port_calls_arriving("USLAX", t(11, 0), t(12, 0)).await.unwrap().is_empty());
-    assert!(store.port_calls_arriving("USLGB", t(1, 0), t(30, 0)).await.unwrap().is_empty());
+    let found = store
+        .port_calls_arriving("USLAX", t(4, 0), t(13, 0))
+        .await
+        .unwrap();
+    assert_eq!(
+        found,
+        batch.port_calls[1..].to_vec(),
+        "C2 and C3 (by its ETA, not its plan), in order"
+    );
+    assert!(store
+        .port_calls_arriving("USLAX", t(11, 0), t(12, 0))
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store
+        .port_calls_arriving("USLGB", t(1, 0), t(30, 0))
+        .await
+        .unwrap()
+        .is_empty());
 
     // The same reference again updates the call instead of adding one.
     let mut again = reference();
@@ -199,18 +263,45 @@ async fn events_are_stored_once_and_fold_into_their_call(open: Opener) {
         event("C1", Est, Arri, Brth, t(10, 20), t(6, 0)),
         event("C1", Act, Arri, Anch, t(9, 23), t(9, 23)),
     ];
-    assert_eq!(store.record_events(&events).await.unwrap(), EventOutcome { accepted: 3, duplicates: 0 });
+    assert_eq!(
+        store.record_events(&events).await.unwrap(),
+        EventOutcome {
+            accepted: 3,
+            duplicates: 0
+        }
+    );
     let c = store.port_call("C1").await.unwrap().unwrap();
-    assert_eq!(c.times.estimated_arrival, Some(t(10, 20)), "the estimate received last wins");
+    assert_eq!(
+        c.times.estimated_arrival,
+        Some(t(10, 20)),
+        "the estimate received last wins"
+    );
     assert_eq!(c.times.actual_anchorage_arrival, Some(t(9, 23)));
-    assert_eq!(c.times.planned_arrival, Some(t(10, 8)), "untouched by events of other kinds");
+    assert_eq!(
+        c.times.planned_arrival,
+        Some(t(10, 8)),
+        "untouched by events of other kinds"
+    );
     // Found by its new best arrival.
-    assert_eq!(store.port_calls_arriving("USLAX", t(10, 12), t(10, 21)).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .port_calls_arriving("USLAX", t(10, 12), t(10, 21))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     // Re-sending is a no-op, also when mixed with something new.
     let mut again = events.clone();
     again.push(event("C1", Act, Arri, Brth, t(10, 22), t(10, 22)));
-    assert_eq!(store.record_events(&again).await.unwrap(), EventOutcome { accepted: 1, duplicates: 3 });
+    assert_eq!(
+        store.record_events(&again).await.unwrap(),
+        EventOutcome {
+            accepted: 1,
+            duplicates: 3
+        }
+    );
     assert_eq!(store.count_events().await.unwrap(), 4);
     let log = store.events_of_call("C1").await.unwrap();
     assert_eq!(log.len(), 4);
@@ -225,15 +316,38 @@ async fn events_for_an_unknown_call_write_nothing(open: Opener) {
     batch.port_calls = vec![call("C1", t(10, 8), 4000.0)];
     store.write_batch(&batch).await.unwrap();
     let events = vec![
-        event("C1", Classifier::Est, EventType::Arri, FacilityType::Brth, t(11, 0), t(3, 0)),
-        event("NOPE", Classifier::Est, EventType::Arri, FacilityType::Brth, t(11, 0), t(3, 0)),
+        event(
+            "C1",
+            Classifier::Est,
+            EventType::Arri,
+            FacilityType::Brth,
+            t(11, 0),
+            t(3, 0),
+        ),
+        event(
+            "NOPE",
+            Classifier::Est,
+            EventType::Arri,
+            FacilityType::Brth,
+            t(11, 0),
+            t(3, 0),
+        ),
     ];
     match store.record_events(&events).await {
         Err(StorageError::UnknownPortCall(r)) => assert_eq!(r, "NOPE"),
         other => panic!("expected UnknownPortCall, got {other:?}"),
     }
     assert_eq!(store.count_events().await.unwrap(), 0);
-    assert_eq!(store.port_call("C1").await.unwrap().unwrap().times.estimated_arrival, None);
+    assert_eq!(
+        store
+            .port_call("C1")
+            .await
+            .unwrap()
+            .unwrap()
+            .times
+            .estimated_arrival,
+        None
+    );
 }
 
 async fn a_failing_batch_writes_nothing(open: Opener) {
@@ -243,7 +357,10 @@ async fn a_failing_batch_writes_nothing(open: Opener) {
     orphan.vessel_imo = "9999999".into(); // no such vessel: a foreign key fails after the port was written
     batch.port_calls = vec![orphan];
     assert!(store.write_batch(&batch).await.is_err());
-    assert!(store.is_empty().await.unwrap(), "the port written earlier in the batch was rolled back");
+    assert!(
+        store.is_empty().await.unwrap(),
+        "the port written earlier in the batch was rolled back"
+    );
 }
 
 async fn monthly_statistics_replace_their_month(open: Opener) {
@@ -260,37 +377,73 @@ async fn monthly_statistics_replace_their_month(open: Opener) {
     let mut batch = reference();
     batch.monthly_stats = vec![stats("2026-09", 420_000.0), stats("2026-08", 455_000.75)];
     store.write_batch(&batch).await.unwrap();
-    let revised = Batch { monthly_stats: vec![stats("2026-09", 421_500.5)], ..Batch::default() };
+    let revised = Batch {
+        monthly_stats: vec![stats("2026-09", 421_500.5)],
+        ..Batch::default()
+    };
     store.write_batch(&revised).await.unwrap();
     let stored = store.monthly_stats("USLAX").await.unwrap();
-    assert_eq!(stored, vec![stats("2026-08", 455_000.75), stats("2026-09", 421_500.5)]);
+    assert_eq!(
+        stored,
+        vec![stats("2026-08", 455_000.75), stats("2026-09", 421_500.5)]
+    );
 }
 
 async fn demo_port_agrees_with_its_statistics(open: Opener) {
     let store = open().await;
     let as_of = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
-    let batch = demo::generate(&DemoOptions { seed: demo::DEFAULT_SEED, as_of });
+    let batch = demo::generate(&DemoOptions {
+        seed: demo::DEFAULT_SEED,
+        as_of,
+    });
     store.write_batch(&batch).await.unwrap();
-    assert_eq!(store.count_port_calls("USLAX").await.unwrap(), batch.port_calls.len() as i64);
-    assert_eq!(store.count_events().await.unwrap(), batch.events.len() as i64);
+    assert_eq!(
+        store.count_port_calls("USLAX").await.unwrap(),
+        batch.port_calls.len() as i64
+    );
+    assert_eq!(
+        store.count_events().await.unwrap(),
+        batch.events.len() as i64
+    );
 
     let stats = store.monthly_stats("USLAX").await.unwrap();
     assert_eq!(stats.len(), demo::HISTORY_MONTHS as usize);
     for s in &stats {
         let (y, m) = s.month.split_once('-').unwrap();
-        let start = Utc.with_ymd_and_hms(y.parse().unwrap(), m.parse().unwrap(), 1, 0, 0, 0).unwrap();
+        let start = Utc
+            .with_ymd_and_hms(y.parse().unwrap(), m.parse().unwrap(), 1, 0, 0, 0)
+            .unwrap();
         let end = (start + Duration::days(32)).with_day_one();
-        let calls = store.port_calls_arriving("USLAX", start, end).await.unwrap();
-        let discharged: f64 = calls.iter().filter_map(|c| c.actual).map(|m| m.discharge()).sum();
-        let loaded: f64 = calls.iter().filter_map(|c| c.actual).map(|m| m.load()).sum();
+        let calls = store
+            .port_calls_arriving("USLAX", start, end)
+            .await
+            .unwrap();
+        let discharged: f64 = calls
+            .iter()
+            .filter_map(|c| c.actual)
+            .map(|m| m.discharge())
+            .sum();
+        let loaded: f64 = calls
+            .iter()
+            .filter_map(|c| c.actual)
+            .map(|m| m.load())
+            .sum();
         assert!(
             (discharged - s.imports()).abs() <= s.imports() * STATS_TOLERANCE,
             "{}: calls discharged {discharged}, statistics say {}",
             s.month,
             s.imports()
         );
-        assert!((loaded - s.exports()).abs() <= s.exports() * STATS_TOLERANCE, "{} exports", s.month);
-        assert!(calls.iter().all(|c| c.times.omitted || c.actual.is_some()), "{}: a call without moves", s.month);
+        assert!(
+            (loaded - s.exports()).abs() <= s.exports() * STATS_TOLERANCE,
+            "{} exports",
+            s.month
+        );
+        assert!(
+            calls.iter().all(|c| c.times.omitted || c.actual.is_some()),
+            "{}: a call without moves",
+            s.month
+        );
     }
 
     // What the store derives from a call's events is what the generator derived.
@@ -310,7 +463,8 @@ trait DayOne {
 impl DayOne for DateTime<Utc> {
     fn with_day_one(self) -> Self {
         use chrono::Datelike;
-        Utc.with_ymd_and_hms(self.year(), self.month(), 1, 0, 0, 0).unwrap()
+        Utc.with_ymd_and_hms(self.year(), self.month(), 1, 0, 0, 0)
+            .unwrap()
     }
 }
 
@@ -318,7 +472,14 @@ async fn clear_empties_every_table(open: Opener) {
     let store = open().await;
     let mut batch = reference();
     batch.port_calls = vec![call("C1", t(10, 8), 4000.0)];
-    batch.events = vec![event("C1", Classifier::Pln, EventType::Arri, FacilityType::Brth, t(10, 8), t(1, 0))];
+    batch.events = vec![event(
+        "C1",
+        Classifier::Pln,
+        EventType::Arri,
+        FacilityType::Brth,
+        t(10, 8),
+        t(1, 0),
+    )];
     store.write_batch(&batch).await.unwrap();
     store.clear().await.unwrap();
     assert!(store.is_empty().await.unwrap());

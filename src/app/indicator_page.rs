@@ -22,8 +22,16 @@ pub async fn get_indicator(
 pub fn IndicatorPage() -> impl IntoView {
     let query = use_query_map();
     let port = move || query.read().get("port");
-    let weeks = move || query.read().get("weeks").and_then(|w| w.parse::<u32>().ok());
-    let outlook = Resource::new(move || (port(), weeks()), |(port, weeks)| get_indicator(port, weeks));
+    let weeks = move || {
+        query
+            .read()
+            .get("weeks")
+            .and_then(|w| w.parse::<u32>().ok())
+    };
+    let outlook = Resource::new(
+        move || (port(), weeks()),
+        |(port, weeks)| get_indicator(port, weeks),
+    );
     let shown = move || crate::view_model::horizon(weeks());
     let link = move |h: u32| match port() {
         Some(p) => format!("/?port={p}&weeks={h}"),

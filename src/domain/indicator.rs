@@ -41,7 +41,9 @@ pub struct VesselCounts {
 pub fn volumes_by_week<Tz: TimeZone>(calls: &[PortCall], tz: &Tz) -> HashMap<IsoWeek, WeekVolume> {
     let mut weeks: HashMap<IsoWeek, WeekVolume> = HashMap::new();
     for call in calls.iter().filter(|c| !c.times.omitted) {
-        let Some(arrival) = call.times.best_arrival() else { continue };
+        let Some(arrival) = call.times.best_arrival() else {
+            continue;
+        };
         let week = IsoWeek::of(arrival.with_timezone(tz).date_naive());
         let v = weeks.entry(week).or_default();
         v.import_teu += call.best_discharge_teu();
@@ -118,8 +120,15 @@ mod tests {
             service: "TP1".into(),
             import_voyage: "1E".into(),
             export_voyage: "1W".into(),
-            times: CallTimes { estimated_arrival: Some(arrival), ..Default::default() },
-            expected: TeuMoves { discharge_laden: teu * 0.9, discharge_empty: teu * 0.1, ..Default::default() },
+            times: CallTimes {
+                estimated_arrival: Some(arrival),
+                ..Default::default()
+            },
+            expected: TeuMoves {
+                discharge_laden: teu * 0.9,
+                discharge_empty: teu * 0.1,
+                ..Default::default()
+            },
             actual: None,
             rail_share: 0.0,
         }
@@ -133,10 +142,29 @@ mod tests {
     fn calls_fall_in_the_local_iso_week() {
         let la = FixedOffset::west_opt(8 * 3600).unwrap();
         // Monday 2026-11-30 05:00 UTC is Sunday 21:00 in UTC-8: still week 48 locally.
-        let calls = vec![call(utc(2026, 11, 30, 5), 1000.0), call(utc(2026, 11, 30, 9), 2000.0)];
+        let calls = vec![
+            call(utc(2026, 11, 30, 5), 1000.0),
+            call(utc(2026, 11, 30, 9), 2000.0),
+        ];
         let v = volumes_by_week(&calls, &la);
-        assert_eq!(v[&IsoWeek { year: 2026, week: 48 }].import_teu, 1000.0);
-        assert_eq!(v[&IsoWeek { year: 2026, week: 49 }], WeekVolume { import_teu: 2000.0, vessels: 1 });
+        assert_eq!(
+            v[&IsoWeek {
+                year: 2026,
+                week: 48
+            }]
+                .import_teu,
+            1000.0
+        );
+        assert_eq!(
+            v[&IsoWeek {
+                year: 2026,
+                week: 49
+            }],
+            WeekVolume {
+                import_teu: 2000.0,
+                vessels: 1
+            }
+        );
     }
 
     #[test]
@@ -149,7 +177,15 @@ mod tests {
             (w(2025, 48), 4000.0),
         ]
         .into_iter()
-        .map(|(k, t)| (k, WeekVolume { import_teu: t, vessels: 1 }))
+        .map(|(k, t)| {
+            (
+                k,
+                WeekVolume {
+                    import_teu: t,
+                    vessels: 1,
+                },
+            )
+        })
         .collect();
         let out = weekly_import_outlook(&volumes, w(2026, 48), 3);
         assert_eq!(out.len(), 3);
@@ -181,12 +217,28 @@ mod tests {
         let mut berthed = anchored.clone();
         berthed.times.actual_berth_arrival = Some(now - Duration::hours(2));
         let counts = vessel_counts(&[en_route, far, anchored, berthed], now);
-        assert_eq!(counts, VesselCounts { en_route: 1, at_anchor: 1, at_berth: 1 });
+        assert_eq!(
+            counts,
+            VesselCounts {
+                en_route: 1,
+                at_anchor: 1,
+                at_berth: 1
+            }
+        );
     }
 
     #[test]
     fn week_start_is_local_midnight() {
         let la = FixedOffset::west_opt(8 * 3600).unwrap();
-        assert_eq!(week_start_utc(IsoWeek { year: 2026, week: 49 }, &la), utc(2026, 11, 30, 8));
+        assert_eq!(
+            week_start_utc(
+                IsoWeek {
+                    year: 2026,
+                    week: 49
+                },
+                &la
+            ),
+            utc(2026, 11, 30, 8)
+        );
     }
 }

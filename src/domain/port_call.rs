@@ -45,7 +45,12 @@ pub fn imo_is_valid(imo: &str) -> bool {
 }
 
 pub fn imo_check_digit(first_six: &[u32]) -> u32 {
-    first_six.iter().zip([7, 6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum::<u32>() % 10
+    first_six
+        .iter()
+        .zip([7, 6, 5, 4, 3, 2])
+        .map(|(d, w)| d * w)
+        .sum::<u32>()
+        % 10
 }
 
 /// TEU moves of one call, by direction and laden/empty (DCSA JIT 2.0 moves forecast).
@@ -161,7 +166,10 @@ impl PortCall {
             VesselStatus::AtBerth
         } else if happened(t.actual_anchorage_arrival) {
             VesselStatus::AtAnchor
-        } else if t.latest_eta().is_some_and(|eta| eta <= now + EN_ROUTE_HORIZON) {
+        } else if t
+            .latest_eta()
+            .is_some_and(|eta| eta <= now + EN_ROUTE_HORIZON)
+        {
             VesselStatus::EnRoute
         } else {
             VesselStatus::Scheduled
@@ -281,7 +289,11 @@ mod tests {
             import_voyage: "001E".into(),
             export_voyage: "001W".into(),
             times,
-            expected: TeuMoves { discharge_laden: 3000.0, discharge_empty: 100.0, ..Default::default() },
+            expected: TeuMoves {
+                discharge_laden: 3000.0,
+                discharge_empty: 100.0,
+                ..Default::default()
+            },
             actual: None,
             rail_share: 0.2,
         }
@@ -321,7 +333,10 @@ mod tests {
     #[test]
     fn status_follows_the_actual_times() {
         let now = at(12);
-        let mut t = CallTimes { planned_arrival: Some(now + Duration::days(20)), ..Default::default() };
+        let mut t = CallTimes {
+            planned_arrival: Some(now + Duration::days(20)),
+            ..Default::default()
+        };
         assert_eq!(call(t.clone()).status(now), VesselStatus::Scheduled);
         t.estimated_arrival = Some(now + Duration::days(13));
         assert_eq!(call(t.clone()).status(now), VesselStatus::EnRoute);
@@ -342,7 +357,11 @@ mod tests {
     fn best_discharge_prefers_actual_moves() {
         let mut c = call(CallTimes::default());
         assert_eq!(c.best_discharge_teu(), 3100.0);
-        c.actual = Some(TeuMoves { discharge_laden: 2900.0, discharge_empty: 50.0, ..Default::default() });
+        c.actual = Some(TeuMoves {
+            discharge_laden: 2900.0,
+            discharge_empty: 50.0,
+            ..Default::default()
+        });
         assert_eq!(c.best_discharge_teu(), 2950.0);
     }
 

@@ -12,7 +12,10 @@ pub struct IsoWeek {
 impl IsoWeek {
     pub fn of(date: NaiveDate) -> Self {
         let w = date.iso_week();
-        IsoWeek { year: w.year(), week: w.week() }
+        IsoWeek {
+            year: w.year(),
+            week: w.week(),
+        }
     }
 
     /// Monday of the week.
@@ -32,7 +35,10 @@ impl IsoWeek {
         } else {
             52
         };
-        IsoWeek { year: self.year - 1, week }
+        IsoWeek {
+            year: self.year - 1,
+            week,
+        }
     }
 }
 
@@ -53,20 +59,79 @@ mod tests {
     #[test]
     fn weeks_cross_year_boundaries_as_iso_says() {
         // 2026-01-01 is a Thursday, so it is in 2026-W01, which starts on 2025-12-29.
-        assert_eq!(IsoWeek::of(d(2026, 1, 1)), IsoWeek { year: 2026, week: 1 });
-        assert_eq!(IsoWeek { year: 2026, week: 1 }.start(), d(2025, 12, 29));
+        assert_eq!(
+            IsoWeek::of(d(2026, 1, 1)),
+            IsoWeek {
+                year: 2026,
+                week: 1
+            }
+        );
+        assert_eq!(
+            IsoWeek {
+                year: 2026,
+                week: 1
+            }
+            .start(),
+            d(2025, 12, 29)
+        );
         // 2021-01-03 (Sunday) still belongs to 2020-W53.
         assert_eq!(IsoWeek::of(d(2021, 1, 3)).to_string(), "2020-W53");
         // 2026 has 53 ISO weeks (it starts on a Thursday).
-        assert_eq!(IsoWeek { year: 2026, week: 48 }.offset(6).to_string(), "2027-W01");
-        assert_eq!(IsoWeek { year: 2026, week: 1 }.offset(-1).to_string(), "2025-W52");
+        assert_eq!(
+            IsoWeek {
+                year: 2026,
+                week: 48
+            }
+            .offset(6)
+            .to_string(),
+            "2027-W01"
+        );
+        assert_eq!(
+            IsoWeek {
+                year: 2026,
+                week: 1
+            }
+            .offset(-1)
+            .to_string(),
+            "2025-W52"
+        );
     }
 
     #[test]
     fn year_earlier_maps_week_53() {
         // 2026 has a week 53, 2025 (starting on a Wednesday, not a leap year) has not.
-        assert_eq!(IsoWeek { year: 2026, week: 53 }.year_earlier(), IsoWeek { year: 2025, week: 52 });
-        assert_eq!(IsoWeek { year: 2021, week: 10 }.year_earlier(), IsoWeek { year: 2020, week: 10 });
-        assert_eq!(IsoWeek { year: 2026, week: 48 }.year_earlier(), IsoWeek { year: 2025, week: 48 });
+        assert_eq!(
+            IsoWeek {
+                year: 2026,
+                week: 53
+            }
+            .year_earlier(),
+            IsoWeek {
+                year: 2025,
+                week: 52
+            }
+        );
+        assert_eq!(
+            IsoWeek {
+                year: 2021,
+                week: 10
+            }
+            .year_earlier(),
+            IsoWeek {
+                year: 2020,
+                week: 10
+            }
+        );
+        assert_eq!(
+            IsoWeek {
+                year: 2026,
+                week: 48
+            }
+            .year_earlier(),
+            IsoWeek {
+                year: 2025,
+                week: 48
+            }
+        );
     }
 }

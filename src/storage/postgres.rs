@@ -16,11 +16,17 @@ impl PostgresStore {
             .acquire_timeout(Duration::from_secs(5))
             .connect(url)
             .await
-            .map_err(|source| StorageError::Connect { url: redact(url), source })?;
+            .map_err(|source| StorageError::Connect {
+                url: redact(url),
+                source,
+            })?;
         sqlx::migrate!("migrations/postgres")
             .run(&pool)
             .await
-            .map_err(|source| StorageError::Migrate { url: redact(url), source })?;
+            .map_err(|source| StorageError::Migrate {
+                url: redact(url),
+                source,
+            })?;
         Ok(PostgresStore { pool })
     }
 

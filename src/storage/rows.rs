@@ -2,7 +2,7 @@
 
 use crate::domain::{
     CallTimes, Classifier, EventType, FacilityType, MonthlyStats, Port, PortCall, PortCallEvent,
-    TeuMoves, Terminal, Vessel,
+    Terminal, TeuMoves, Vessel,
 };
 use chrono::{DateTime, Utc};
 
@@ -12,13 +12,15 @@ pub const TERMINAL_COLUMNS: &str =
 pub const VESSEL_COLUMNS: &str = "imo, name, mmsi, call_sign, operator_code, teu_capacity";
 pub const TIME_COLUMNS: &str = "omitted, planned_arrival, estimated_arrival, requested_arrival, \
     actual_anchorage_arrival, actual_berth_arrival, planned_departure, estimated_departure, actual_departure";
-pub const PORT_CALL_COLUMNS: &str = "call_ref, port_locode, terminal_code, vessel_imo, carrier_code, \
+pub const PORT_CALL_COLUMNS: &str =
+    "call_ref, port_locode, terminal_code, vessel_imo, carrier_code, \
     service_code, import_voyage, export_voyage, omitted, planned_arrival, estimated_arrival, \
     requested_arrival, actual_anchorage_arrival, actual_berth_arrival, planned_departure, \
     estimated_departure, actual_departure, best_arrival, exp_discharge_laden_teu, \
     exp_discharge_empty_teu, exp_load_laden_teu, exp_load_empty_teu, act_discharge_laden_teu, \
     act_discharge_empty_teu, act_load_laden_teu, act_load_empty_teu, rail_share";
-pub const EVENT_COLUMNS: &str = "call_ref, source, publisher, classifier, event_type, facility_type, \
+pub const EVENT_COLUMNS: &str =
+    "call_ref, source, publisher, classifier, event_type, facility_type, \
     event_time, received_at, delay_reason, remark";
 pub const STATS_COLUMNS: &str =
     "port_locode, month, loaded_imports, empty_imports, loaded_exports, empty_exports, total_teu";
@@ -32,7 +34,11 @@ pub struct PortRow {
 
 impl From<PortRow> for Port {
     fn from(r: PortRow) -> Self {
-        Port { locode: r.locode, name: r.name, time_zone: r.time_zone }
+        Port {
+            locode: r.locode,
+            name: r.name,
+            time_zone: r.time_zone,
+        }
     }
 }
 
@@ -192,11 +198,21 @@ impl TryFrom<EventRow> for PortCallEvent {
 
     fn try_from(r: EventRow) -> Result<Self, Self::Error> {
         fn code<T>(parsed: Option<T>, column: &str, value: &str) -> Result<T, sqlx::Error> {
-            parsed.ok_or_else(|| sqlx::Error::Decode(format!("{column}: unknown code '{value}'").into()))
+            parsed.ok_or_else(|| {
+                sqlx::Error::Decode(format!("{column}: unknown code '{value}'").into())
+            })
         }
         Ok(PortCallEvent {
-            classifier: code(Classifier::from_code(&r.classifier), "classifier", &r.classifier)?,
-            event_type: code(EventType::from_code(&r.event_type), "event_type", &r.event_type)?,
+            classifier: code(
+                Classifier::from_code(&r.classifier),
+                "classifier",
+                &r.classifier,
+            )?,
+            event_type: code(
+                EventType::from_code(&r.event_type),
+                "event_type",
+                &r.event_type,
+            )?,
             facility_type: code(
                 FacilityType::from_code(&r.facility_type),
                 "facility_type",

@@ -2,7 +2,9 @@
 //! with `BEGIN IMMEDIATE` (so a write never fails half-way on a lock upgrade), readers beside it.
 
 use super::{redact, Result, StorageError};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
@@ -14,7 +16,10 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     pub async fn open(url: &str) -> Result<Self> {
-        let connect_err = |source| StorageError::Connect { url: redact(url), source };
+        let connect_err = |source| StorageError::Connect {
+            url: redact(url),
+            source,
+        };
         let options = SqliteConnectOptions::from_str(url)
             .map_err(connect_err)?
             .create_if_missing(true)
@@ -30,7 +35,10 @@ impl SqliteStore {
         sqlx::migrate!("migrations/sqlite")
             .run(&writer)
             .await
-            .map_err(|source| StorageError::Migrate { url: redact(url), source })?;
+            .map_err(|source| StorageError::Migrate {
+                url: redact(url),
+                source,
+            })?;
         let readers = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options.read_only(true))

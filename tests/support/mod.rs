@@ -29,14 +29,22 @@ impl PgSchema {
         let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
             .await
             .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed by these tests: {e}"));
-        sqlx::query(&format!("CREATE SCHEMA {name}")).execute(&mut conn).await.unwrap();
+        sqlx::query(&format!("CREATE SCHEMA {name}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
         let sep = if admin.contains('?') { '&' } else { '?' };
         let url = format!("{admin}{sep}options[search_path]={name}");
         PgSchema { name, url }
     }
 
     pub async fn drop_schema(self) {
-        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&pg_admin_url()).await.unwrap();
-        sqlx::query(&format!("DROP SCHEMA {} CASCADE", self.name)).execute(&mut conn).await.unwrap();
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&pg_admin_url())
+            .await
+            .unwrap();
+        sqlx::query(&format!("DROP SCHEMA {} CASCADE", self.name))
+            .execute(&mut conn)
+            .await
+            .unwrap();
     }
 }

@@ -1,0 +1,275 @@
+//! The binary as an operator meets it: bad configuration ends in one clear line, and `serve`
+//! brings the dashboard up on SQLite and on PostgreSQL and stops cleanly on SIGTERM.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_portsignal");
+
+fn portsignal(args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("PORTSIGNAL_CONFIG")
+        .env_remove("PORTSIGNAL_DATA_DIR")
+        .env("RUST_LOG", "warn")
+        // Run where no Leptos.toml is, so only what the test says counts.
+        .current_dir(std::env::temp_dir());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+/// Runs a command that must fail; returns its single stderr line.
+fn fails_with_one_line(mut cmd: Command) -> String {
+    let Output { status, stderr, .. } = cmd.output().unwrap();
+    let stderr = String::from_utf8(stderr).unwrap();
+    assert!(!status.success(), "expected failure, stderr: {stderr}");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line, got: {stderr}");
+    assert!(lines[0].starts_with("portsignal: "), "{stderr}");
+    lines[0].to_owned()
+}
+
+#[test]
+fn unknown_database_scheme() {
+    let line = fails_with_one_line(portsignal(
+        &["migrate"],
+        &[("DATABASE_URL", "mysql://root@127.0.0.1/test")],
+    ));
+    assert!(line.contains("scheme 'mysql' is not supported"), "{line}");
+}
+
+#[test]
+fn unreachable_database() {
+    let line = fails_with_one_line(portsignal(
+        &[
+            "migrate",
+            "--database-url",
+            "postgres://postgres:secret@127.0.0.1:1/test",
+        ],
+        &[],
+    ));
+    assert!(
+        line.contains("cannot open database postgres://postgres:***@127.0.0.1:1/test"),
+        "{line}"
+    );
+    assert!(
+        !line.contains("secret"),
+        "the password must not be printed: {line}"
+    );
+}
+
+#[test]
+fn unwritable_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a directory").unwrap();
+    let data_dir = file.join("data");
+    let line = fails_with_one_line(portsignal(
+        &["migrate", "--data-dir", data_dir.to_str().unwrap()],
+        &[],
+    ));
+    assert!(
+        line.contains(&format!(
+            "cannot create data directory {}",
+            data_dir.display()
+        )),
+        "{line}"
+    );
+}
+
+#[test]
+fn malformed_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("Leptos.toml");
+    std::fs::write(
+        &config,
+        "default_port = \"USLAX\"\nsite_addr = \"harbour:80\"\n",
+    )
+    .unwrap();
+    let line = fails_with_one_line(portsignal(
+        &["migrate", "--config", config.to_str().unwrap()],
+        &[],
+    ));
+    assert!(
+        line.contains(&format!("{}: line 2, column 13", config.display())),
+        "{line}"
+    );
+}
+
+#[test]
+fn missing_config_file_named_explicitly() {
+    let line = fails_with_one_line(portsignal(
+        &["migrate"],
+        &[("PORTSIGNAL_CONFIG", "/nonexistent/Leptos.toml")],
+    ));
+    assert!(
+        line.contains("cannot read /nonexistent/Leptos.toml"),
+        "{line}"
+    );
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A plain HTTP/1.1 GET; returns status and body.
+fn get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port))?;
+    s.set_read_timeout(Some(Duration::from_secs(20)))?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw)?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Ok((status, text))
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(mut cmd: Command) -> Server {
+        let port = free_port();
+        let child = cmd
+            .args(["--site-addr", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut server = Server { child, port };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while get(port, "/healthz").map(|(s, _)| s).ok() != Some(200) {
+            if let Some(status) = server.child.try_wait().unwrap() {
+                let mut err = String::new();
+                server
+                    .child
+                    .stderr
+                    .take()
+                    .unwrap()
+                    .read_to_string(&mut err)
+                    .unwrap();
+                panic!("server exited with {status}: {err}");
+            }
+            assert!(Instant::now() < deadline, "server did not come up");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+
+    /// SIGTERM, then the process must exit by itself, successfully.
+    fn terminate(mut self) {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(
+                    status.success(),
+                    "graceful shutdown should exit 0, got {status}"
+                );
+                return;
+            }
+            assert!(Instant::now() < deadline, "did not stop after SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn assert_dashboard(server: &Server) {
+    let (status, health) = get(server.port, "/healthz").unwrap();
+    assert_eq!(status, 200);
+    assert!(health.contains(r#"{"status":"ok"}"#));
+    let (status, page) = get(server.port, "/?weeks=6").unwrap();
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Port of Los Angeles"));
+    assert_eq!(page.matches("<tr data-week=").count(), 6);
+    assert!(page.contains("<svg role=\"img\""));
+    let (status, _) = get(server.port, "/nowhere").unwrap();
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn serves_the_demo_on_sqlite_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let server = Server::start(portsignal(
+        &["serve", "--data-dir", data_dir.to_str().unwrap()],
+        &[],
+    ));
+    assert_dashboard(&server);
+    assert!(data_dir.join("portsignal.db").exists());
+    server.terminate();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serves_the_demo_on_postgres() {
+    let schema = support::PgSchema::create().await;
+    let url = schema.url.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let server = Server::start(portsignal(&["serve"], &[("DATABASE_URL", &url)]));
+        assert_dashboard(&server);
+        server.terminate();
+    })
+    .await;
+    schema.drop_schema().await;
+    outcome.unwrap();
+}
+
+#[test]
+fn demo_command_refuses_to_overwrite_without_reset() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let demo = |extra: &[&str]| {
+        let mut args = vec![
+            "demo",
+            "--data-dir",
+            data,
+            "--as-of",
+            "2026-11-29T12:00:00Z",
+        ];
+        args.extend_from_slice(extra);
+        portsignal(&args, &[])
+    };
+    assert!(demo(&[]).status().unwrap().success());
+    let line = fails_with_one_line(demo(&[]));
+    assert!(line.contains("--reset"), "{line}");
+    assert!(demo(&["--reset", "--seed", "7"])
+        .status()
+        .unwrap()
+        .success());
+}
