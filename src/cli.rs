@@ -1,7 +1,13 @@
 //! The `portsignal` command: `serve` (default), `migrate`, `demo`.
 
-use crate::config::{Cli, Command, DemoArgs, Settings};
+use crate::config::{
+    is_locode, Cli, Command, DemoArgs, ImportCommand, ImportStatisticsArgs, PortAddArgs,
+    PortCommand, Settings,
+};
 use crate::demo::{self, DemoOptions};
+use crate::domain::Port;
+use crate::ingest::statistics_csv;
+use crate::storage::Batch;
 use crate::storage::{self, Storage};
 use anyhow::Context;
 use std::sync::Arc;
@@ -28,7 +34,96 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo(args) => demo_command(&settings, store, args).await,
+        Command::Import(ImportCommand::Statistics(args)) => {
+            import_statistics(store.as_ref(), args).await
+        }
+        Command::Port(PortCommand::Add(args)) => port_add(store.as_ref(), args).await,
+        Command::Port(PortCommand::List) => {
+            for p in store.ports().await? {
+                println!("{}\t{}\t{}", p.locode, p.name, p.time_zone);
+            }
+            Ok(())
+        }
     }
+}
+
+async fn port_add(store: &dyn Storage, args: PortAddArgs) -> anyhow::Result<()> {
+    let locode = args.locode.to_uppercase();
+    anyhow::ensure!(
+        is_locode(&locode),
+        "'{}' is not a UN/LOCODE (e.g. USLAX)",
+        args.locode
+    );
+    anyhow::ensure!(
+        args.tz.parse::<chrono_tz::Tz>().is_ok(),
+        "'{}' is not an IANA time zone (e.g. America/Los_Angeles)",
+        args.tz
+    );
+    let port = Port {
+        locode,
+        name: args.name,
+        time_zone: args.tz,
+    };
+    store
+        .write_batch(&Batch {
+            ports: vec![port.clone()],
+            ..Batch::default()
+        })
+        .await?;
+    println!(
+        "port {} ({}, {}) saved",
+        port.locode, port.name, port.time_zone
+    );
+    Ok(())
+}
+
+async fn import_statistics(store: &dyn Storage, args: ImportStatisticsArgs) -> anyhow::Result<()> {
+    let port = args.port.to_uppercase();
+    if store.port(&port).await?.is_none() {
+        anyhow::bail!("unknown port {port}: add it first with `portsignal port add {port} --name ... --tz ...`");
+    }
+    let file = args.file.display().to_string();
+    let input = std::fs::File::open(&args.file).with_context(|| format!("cannot read {file}"))?;
+    let parsed = statistics_csv::parse(&port, std::io::BufReader::new(input));
+    for problem in &parsed.problems {
+        eprintln!("{file}: {problem}");
+    }
+    if !parsed.problems.is_empty() && !args.skip_invalid {
+        anyhow::bail!(
+            "{file}: {} problem(s) in {} row(s); nothing imported (--skip-invalid imports the valid rows)",
+            parsed.problems.len(),
+            parsed.read
+        );
+    }
+    // Ports revise their figures: a month already stored is replaced, and the log says so.
+    let stored = store.monthly_stats(&port).await?;
+    let mut replaced = 0;
+    for new in &parsed.records {
+        if let Some(old) = stored.iter().find(|s| s.month == new.month) {
+            replaced += 1;
+            tracing::info!(
+                port = %port,
+                month = %new.month,
+                old_total_teu = old.total_teu,
+                new_total_teu = new.total_teu,
+                "replacing monthly statistics"
+            );
+        }
+    }
+    store
+        .write_batch(&Batch {
+            monthly_stats: parsed.records.clone(),
+            ..Batch::default()
+        })
+        .await?;
+    println!(
+        "read {}, accepted {} ({} replaced), rejected {}",
+        parsed.read,
+        parsed.records.len(),
+        replaced,
+        parsed.read - parsed.records.len()
+    );
+    Ok(())
 }
 
 async fn demo_command(

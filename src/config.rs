@@ -29,6 +29,49 @@ pub enum Command {
     Migrate,
     /// Generate the demo port (Los Angeles) into the database.
     Demo(DemoArgs),
+    /// Import data from files.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Manage the ports this instance serves.
+    #[command(subcommand)]
+    Port(PortCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Monthly statistics from CSV (see README, "Importing data").
+    Statistics(ImportStatisticsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportStatisticsArgs {
+    /// The CSV file.
+    pub file: PathBuf,
+    /// UN/LOCODE of the port the figures are for.
+    #[arg(long)]
+    pub port: String,
+    /// Import the valid rows and report the rest, instead of importing nothing.
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PortCommand {
+    /// Add a port, or update its name and time zone.
+    Add(PortAddArgs),
+    /// List the ports.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct PortAddArgs {
+    /// UN/LOCODE, e.g. USLGB.
+    pub locode: String,
+    #[arg(long)]
+    pub name: String,
+    /// IANA time zone, e.g. America/Los_Angeles.
+    #[arg(long)]
+    pub tz: String,
 }
 
 #[derive(Debug, Args)]

@@ -117,13 +117,10 @@ pub fn generate(opts: &DemoOptions) -> Batch {
 
     let volumes = month_volumes(&mut rng, first_sim, Month::of(end).offset(1));
     let vessels = vessels(&mut rng);
-    let mut sims = simulate_calls(
-        &mut rng,
-        &vessels,
-        first_stats.start() - Duration::days(14),
-        end,
-    );
-    assign_moves(&mut rng, &mut sims, &volumes);
+    // From two weeks before the first published month, so every call that berths in it is there.
+    let window = (first_stats.start() - Duration::days(14), end);
+    let mut sims = simulate_calls(&mut rng, &vessels, window.0, window.1);
+    assign_moves(&mut rng, &mut sims, &volumes, window);
 
     let mut batch = Batch {
         ports: vec![Port {
@@ -174,9 +171,10 @@ pub fn generate(opts: &DemoOptions) -> Batch {
             port: PORT.0.into(),
             month: m.label(),
             loaded_imports: v.loaded_imports,
-            empty_imports: v.empty_imports,
             loaded_exports: v.loaded_exports,
-            empty_exports: v.empty_exports,
+            empty_imports: Some(v.empty_imports),
+            empty_exports: Some(v.empty_exports),
+            empties: round2(v.empty_imports + v.empty_exports),
             total_teu: round2(
                 v.loaded_imports + v.empty_imports + v.loaded_exports + v.empty_exports,
             ),
@@ -330,17 +328,29 @@ fn delay_hours(rng: &mut ChaCha8Rng, s: &ServiceSpec) -> f64 {
     hours * s.lateness
 }
 
-/// Shares each month's true imports and exports among the calls that berth in it.
+/// Shares each month's true imports and exports among the calls that berth in it. A month the
+/// simulation covers only in part (its first and last) gets the share of its volume that its
+/// covered days carry, so calls at the edges are as full as any others.
 fn assign_moves(
     rng: &mut ChaCha8Rng,
     sims: &mut [SimCall],
     volumes: &BTreeMap<Month, MonthVolume>,
+    window: (DateTime<Utc>, DateTime<Utc>),
 ) {
     let mut weights: BTreeMap<Month, (f64, f64)> = BTreeMap::new();
     for s in sims.iter().filter(|s| !s.omitted) {
         let w = weights.entry(Month::of(s.berth_arrival)).or_default();
         w.0 += s.weight;
         w.1 += s.load_weight;
+    }
+    for (month, w) in weights.iter_mut() {
+        let (start, end) = (month.start(), month.offset(1).start());
+        let covered = (end.min(window.1) - start.max(window.0))
+            .num_seconds()
+            .max(1) as f64;
+        let coverage = (covered / (end - start).num_seconds() as f64).min(1.0);
+        w.0 /= coverage;
+        w.1 /= coverage;
     }
     for s in sims.iter_mut() {
         let month = Month::of(s.berth_arrival);
@@ -534,6 +544,7 @@ impl HourOfDay for DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     fn opts() -> DemoOptions {
         DemoOptions {
@@ -588,6 +599,26 @@ mod tests {
             .filter(|c| c.times.best_arrival().unwrap() > opts().as_of)
             .count();
         assert!((120..=170).contains(&ahead), "{ahead} calls ahead");
+    }
+
+    #[test]
+    fn no_call_discharges_more_than_its_vessel_could_carry() {
+        let b = generate(&opts());
+        let capacity: HashMap<&str, f64> = b
+            .vessels
+            .iter()
+            .map(|v| (v.imo.as_str(), f64::from(v.teu_capacity.unwrap())))
+            .collect();
+        for c in &b.port_calls {
+            // Discharge of 28-40 % of capacity, give or take the month's swing.
+            let share = c.expected.discharge() / capacity[c.vessel_imo.as_str()];
+            assert!(
+                share < 0.6,
+                "{} discharges {:.0} % of its vessel",
+                c.call_ref,
+                share * 100.0
+            );
+        }
     }
 
     #[test]

@@ -63,8 +63,9 @@ pub fn teu(x: f64) -> String {
 /// Signed percentage with one decimal, or an em dash when there is nothing to compare with.
 pub fn pct(x: Option<f64>) -> String {
     match x {
-        Some(p) if p > 0.0 => format!("+{p:.1} %"),
-        Some(p) => format!("{p:.1} %"),
+        // A no-break space keeps number and sign together in narrow table cells.
+        Some(p) if p > 0.0 => format!("+{p:.1}\u{a0}%"),
+        Some(p) => format!("{p:.1}\u{a0}%"),
         None => "—".into(),
     }
 }
@@ -78,8 +79,8 @@ mod tests {
         assert_eq!(teu(1234567.4), "1,234,567");
         assert_eq!(teu(999.5), "1,000");
         assert_eq!(teu(-4200.0), "-4,200");
-        assert_eq!(pct(Some(25.0)), "+25.0 %");
-        assert_eq!(pct(Some(-3.04)), "-3.0 %");
+        assert_eq!(pct(Some(25.0)), "+25.0\u{a0}%");
+        assert_eq!(pct(Some(-3.04)), "-3.0\u{a0}%");
         assert_eq!(pct(None), "—");
         assert_eq!(horizon(Some(40)), 8);
         assert_eq!(horizon(None), 3);

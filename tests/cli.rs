@@ -273,3 +273,110 @@ fn demo_command_refuses_to_overwrite_without_reset() {
         .unwrap()
         .success());
 }
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+async fn stored_stats(data: &str, port: &str) -> Vec<portsignal::domain::MonthlyStats> {
+    let store = portsignal::storage::open(None, std::path::Path::new(data))
+        .await
+        .unwrap();
+    store.monthly_stats(port).await.unwrap()
+}
+
+#[tokio::test]
+async fn import_statistics_is_all_or_nothing_and_replaces_revised_months() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data").display().to_string();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--data-dir", &data]);
+        portsignal(&all, &[("RUST_LOG", "info")]).output().unwrap()
+    };
+    // The port must exist first.
+    let good = write(
+        dir.path(),
+        "good.csv",
+        "month,loaded_imports,loaded_exports,empties\n2026-01,400000,100000,300000\n",
+    );
+    let out = run(&["import", "statistics", &good, "--port", "USLGB"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown port USLGB"));
+    assert!(run(&[
+        "port",
+        "add",
+        "USLGB",
+        "--name",
+        "Port of Long Beach",
+        "--tz",
+        "America/Los_Angeles"
+    ])
+    .status
+    .success());
+    assert!(!run(&[
+        "port",
+        "add",
+        "USLGB",
+        "--name",
+        "x",
+        "--tz",
+        "Mars/Olympus"
+    ])
+    .status
+    .success());
+
+    let out = run(&["import", "statistics", &good, "--port", "uslgb"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "read 1, accepted 1 (0 replaced), rejected 0"
+    );
+
+    // One bad row: nothing of the file is imported, and the problem names row and column.
+    let mixed = write(
+        dir.path(),
+        "mixed.csv",
+        "month,loaded_imports,loaded_exports,empties\n2026-01,410000,100000,300000\n2026-02,-1,90000,250000\n",
+    );
+    let out = run(&["import", "statistics", &mixed, "--port", "USLGB"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "mixed.csv: row 3, column loaded_imports: '-1' is not a non-negative number of TEU"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing imported"), "{stderr}");
+    assert_eq!(
+        stored_stats(&data, "USLGB").await[0].loaded_imports,
+        400_000.0
+    );
+
+    // --skip-invalid takes the good row, which revises January: replaced and logged.
+    let out = run(&[
+        "import",
+        "statistics",
+        &mixed,
+        "--port",
+        "USLGB",
+        "--skip-invalid",
+    ]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "read 2, accepted 1 (1 replaced), rejected 1"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("replacing monthly statistics"));
+    let stats = stored_stats(&data, "USLGB").await;
+    assert_eq!(stats.len(), 1);
+    assert_eq!(stats[0].loaded_imports, 410_000.0);
+    assert_eq!(stats[0].empty_imports, None);
+}

@@ -90,7 +90,8 @@ test.describe('public indicator, hydrated', () => {
   });
 
   test('an unknown port is explained, not a crash', async ({ page }) => {
-    await page.goto('/?port=NLRTM');
+    const response = await page.goto('/?port=NLRTM');
+    expect(response?.status()).toBe(404);
     await expect(page.getByRole('alert')).toContainText('no port NLRTM');
   });
 });

@@ -102,9 +102,11 @@ CREATE TABLE monthly_stats (
     port_locode     TEXT NOT NULL REFERENCES ports(locode),
     month           TEXT NOT NULL,
     loaded_imports  DOUBLE PRECISION NOT NULL,
-    empty_imports   DOUBLE PRECISION NOT NULL,
     loaded_exports  DOUBLE PRECISION NOT NULL,
-    empty_exports   DOUBLE PRECISION NOT NULL,
+    -- NULL when the port publishes empties only as one figure.
+    empty_imports   DOUBLE PRECISION,
+    empty_exports   DOUBLE PRECISION,
+    empties         DOUBLE PRECISION NOT NULL,
     total_teu       DOUBLE PRECISION NOT NULL,
     updated_at      TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (port_locode, month)

@@ -99,9 +99,11 @@ CREATE TABLE monthly_stats (
     port_locode     TEXT NOT NULL REFERENCES ports(locode),
     month           TEXT NOT NULL,
     loaded_imports  REAL NOT NULL,
-    empty_imports   REAL NOT NULL,
     loaded_exports  REAL NOT NULL,
-    empty_exports   REAL NOT NULL,
+    -- NULL when the port publishes empties only as one figure.
+    empty_imports   REAL,
+    empty_exports   REAL,
+    empties         REAL NOT NULL,
     total_teu       REAL NOT NULL,
     updated_at      TEXT NOT NULL,
     PRIMARY KEY (port_locode, month)

@@ -15,7 +15,13 @@ pub async fn get_indicator(
     let state = expect_context::<crate::state::AppState>();
     crate::queries::indicator(&state, port.as_deref(), weeks, chrono::Utc::now())
         .await
-        .map_err(crate::error::AppError::into_server_fn_error)
+        .map_err(|e| {
+            // The status reaches the page too when it is rendered on the server.
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(e.status());
+            }
+            e.into_server_fn_error()
+        })
 }
 
 #[component]

@@ -232,25 +232,30 @@ pub struct PortCallEvent {
     pub remark: Option<String>,
 }
 
-/// Official monthly volume of a port (TEU; ports publish decimals).
+/// Official monthly volume of a port (TEU; ports publish decimals). Some ports publish empties
+/// only as one figure: then the split is unknown and `empties` alone is set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MonthlyStats {
     pub port: String,
     /// `YYYY-MM`.
     pub month: String,
     pub loaded_imports: f64,
-    pub empty_imports: f64,
     pub loaded_exports: f64,
-    pub empty_exports: f64,
+    pub empty_imports: Option<f64>,
+    pub empty_exports: Option<f64>,
+    /// All empty TEU, in and out.
+    pub empties: f64,
     pub total_teu: f64,
 }
 
 impl MonthlyStats {
-    pub fn imports(&self) -> f64 {
-        self.loaded_imports + self.empty_imports
+    /// Loaded and empty imports, when the port published the empty split.
+    pub fn imports(&self) -> Option<f64> {
+        self.empty_imports.map(|e| self.loaded_imports + e)
     }
-    pub fn exports(&self) -> f64 {
-        self.loaded_exports + self.empty_exports
+    /// Loaded and empty exports, when the port published the empty split.
+    pub fn exports(&self) -> Option<f64> {
+        self.empty_exports.map(|e| self.loaded_exports + e)
     }
 }
 

@@ -23,7 +23,7 @@ pub const EVENT_COLUMNS: &str =
     "call_ref, source, publisher, classifier, event_type, facility_type, \
     event_time, received_at, delay_reason, remark";
 pub const STATS_COLUMNS: &str =
-    "port_locode, month, loaded_imports, empty_imports, loaded_exports, empty_exports, total_teu";
+    "port_locode, month, loaded_imports, loaded_exports, empty_imports, empty_exports, empties, total_teu";
 
 #[derive(sqlx::FromRow)]
 pub struct PortRow {
@@ -234,9 +234,10 @@ pub struct StatsRow {
     port_locode: String,
     month: String,
     loaded_imports: f64,
-    empty_imports: f64,
     loaded_exports: f64,
-    empty_exports: f64,
+    empty_imports: Option<f64>,
+    empty_exports: Option<f64>,
+    empties: f64,
     total_teu: f64,
 }
 
@@ -246,9 +247,10 @@ impl From<StatsRow> for MonthlyStats {
             port: r.port_locode,
             month: r.month,
             loaded_imports: r.loaded_imports,
-            empty_imports: r.empty_imports,
             loaded_exports: r.loaded_exports,
+            empty_imports: r.empty_imports,
             empty_exports: r.empty_exports,
+            empties: r.empties,
             total_teu: r.total_teu,
         }
     }

@@ -156,17 +156,19 @@ macro_rules! sql_store {
 
                 let head = format!("INSERT INTO monthly_stats ({STATS_COLUMNS}, updated_at) ");
                 let tail = " ON CONFLICT (port_locode, month) DO UPDATE SET \
-                    loaded_imports = excluded.loaded_imports, empty_imports = excluded.empty_imports, \
-                    loaded_exports = excluded.loaded_exports, empty_exports = excluded.empty_exports, \
-                    total_teu = excluded.total_teu, updated_at = excluded.updated_at";
+                    loaded_imports = excluded.loaded_imports, loaded_exports = excluded.loaded_exports, \
+                    empty_imports = excluded.empty_imports, empty_exports = excluded.empty_exports, \
+                    empties = excluded.empties, total_teu = excluded.total_teu, \
+                    updated_at = excluded.updated_at";
                 let now = Utc::now();
                 insert_rows(&mut tx, &head, &batch.monthly_stats, tail, |mut b, s| {
                     b.push_bind(&s.port)
                         .push_bind(&s.month)
                         .push_bind(s.loaded_imports)
-                        .push_bind(s.empty_imports)
                         .push_bind(s.loaded_exports)
+                        .push_bind(s.empty_imports)
                         .push_bind(s.empty_exports)
+                        .push_bind(s.empties)
                         .push_bind(s.total_teu)
                         .push_bind(now);
                 })
