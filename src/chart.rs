@@ -42,7 +42,8 @@ pub fn weekly_imports_svg(weeks: &[WeekRow], title: &str) -> String {
                 .margin(12)
                 .x_label_area_size(44)
                 .y_label_area_size(84)
-                .build_cartesian_2d((0..n).into_segmented(), 0.0..ymax)?;
+                // A segmented 0..k has k + 1 slots: one per week.
+                .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0.0..ymax)?;
             let label = |v: &SegmentValue<usize>| match v {
                 SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => weeks
                     .get(*i)
@@ -177,5 +178,13 @@ mod tests {
             3,
             "two bars and a legend swatch"
         );
+    }
+
+    #[test]
+    fn one_week_draws_one_bar() {
+        let svg = weekly_imports_svg(&[row("2026-W48", 80000.0, None)], "One");
+        let bars = svg.matches("fill=\"#1F5F8B\"").count();
+        assert_eq!(bars, 2, "one bar and a legend swatch");
+        assert!(svg.contains("W48 (11-23)"));
     }
 }

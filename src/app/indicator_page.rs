@@ -114,38 +114,40 @@ fn IndicatorPanel(view: IndicatorView) -> impl IntoView {
         </ul>
         <div class="chart-and-table">
             <figure class="chart" data-weeks=n inner_html=view.chart_svg.clone()></figure>
-            <table class="weeks">
-                <caption>"Import TEU by ISO week (laden and empty discharge)"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Week"</th>
-                        <th scope="col">"Starts"</th>
-                        <th scope="col">"Import TEU"</th>
-                        <th scope="col">"Vessels"</th>
-                        <th scope="col">"w/w"</th>
-                        <th scope="col">"y/y"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {view
-                        .weeks
-                        .into_iter()
-                        .map(|w| {
-                            let week = w.iso_week.clone();
-                            view! {
-                                <tr data-week=week>
-                                    <th scope="row">{w.iso_week}</th>
-                                    <td>{w.start}</td>
-                                    <td class="num">{teu(w.import_teu)}</td>
-                                    <td class="num">{w.vessels}</td>
-                                    <td class="num">{pct(w.wow_pct)}</td>
-                                    <td class="num">{pct(w.yoy_pct)}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
+            <div class="table-wrap">
+                <table class="weeks">
+                    <caption>"Import TEU by ISO week (laden and empty discharge)"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Week"</th>
+                            <th scope="col">"Starts"</th>
+                            <th scope="col">"Import TEU"</th>
+                            <th scope="col">"Vessels"</th>
+                            <th scope="col">"w/w"</th>
+                            <th scope="col">"y/y"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {view
+                            .weeks
+                            .into_iter()
+                            .map(|w| {
+                                let week = w.iso_week.clone();
+                                view! {
+                                    <tr data-week=week>
+                                        <th scope="row">{w.iso_week}</th>
+                                        <td>{w.start}</td>
+                                        <td class="num">{teu(w.import_teu)}</td>
+                                        <td class="num">{w.vessels}</td>
+                                        <td class="num">{pct(w.wow_pct)}</td>
+                                        <td class="num">{pct(w.yoy_pct)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
         </div>
     }
 }
