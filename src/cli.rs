@@ -1,8 +1,8 @@
-//! The `portsignal` command: `serve` (default), `migrate`, `demo`.
+//! The `portsignal` command: `serve` (default), `migrate`, `demo`, `import`, `port`, `token`.
 
 use crate::config::{
     is_locode, Cli, Command, DemoArgs, ImportCommand, ImportStatisticsArgs, PortAddArgs,
-    PortCommand, Settings,
+    PortCommand, Settings, TokenCommand, TokenCreateArgs,
 };
 use crate::demo::{self, DemoOptions};
 use crate::domain::Port;
@@ -38,6 +38,39 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             import_statistics(store.as_ref(), args).await
         }
         Command::Port(PortCommand::Add(args)) => port_add(store.as_ref(), args).await,
+        Command::Token(TokenCommand::Create(args)) => token_create(store.as_ref(), args).await,
+        Command::Token(TokenCommand::List) => {
+            for t in store.tokens().await? {
+                let used = t
+                    .last_used_at
+                    .map(|at| at.to_rfc3339())
+                    .unwrap_or_else(|| "never used".into());
+                let state = if t.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{}\t{}…\t{}\t{}\t{}\t{}\t{}",
+                    t.id,
+                    t.prefix,
+                    t.role.code(),
+                    t.ports.join(","),
+                    state,
+                    used,
+                    t.label
+                );
+            }
+            Ok(())
+        }
+        Command::Token(TokenCommand::Revoke { id }) => {
+            anyhow::ensure!(
+                store.revoke_token(id, chrono::Utc::now()).await?,
+                "no active token {id}"
+            );
+            println!("token {id} revoked");
+            Ok(())
+        }
         Command::Port(PortCommand::List) => {
             for p in store.ports().await? {
                 println!("{}\t{}\t{}", p.locode, p.name, p.time_zone);
@@ -45,6 +78,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn token_create(store: &dyn Storage, args: TokenCreateArgs) -> anyhow::Result<()> {
+    let ports: Vec<String> = args.ports.iter().map(|p| p.to_uppercase()).collect();
+    if args.role == crate::auth::Role::Provider {
+        anyhow::ensure!(
+            !ports.is_empty(),
+            "a provider token needs at least one --port"
+        );
+    }
+    for port in &ports {
+        anyhow::ensure!(store.port(port).await?.is_some(), "unknown port {port}");
+    }
+    let (secret, token) = crate::auth::generate(args.role, args.label, ports);
+    let id = store.create_token(&token).await?;
+    eprintln!(
+        "token {id} created for {}; it is shown once, keep it now:",
+        token.ports.join(", ")
+    );
+    println!("{secret}");
+    Ok(())
 }
 
 async fn port_add(store: &dyn Storage, args: PortAddArgs) -> anyhow::Result<()> {
@@ -95,33 +149,10 @@ async fn import_statistics(store: &dyn Storage, args: ImportStatisticsArgs) -> a
             parsed.read
         );
     }
-    // Ports revise their figures: a month already stored is replaced, and the log says so.
-    let stored = store.monthly_stats(&port).await?;
-    let mut replaced = 0;
-    for new in &parsed.records {
-        if let Some(old) = stored.iter().find(|s| s.month == new.month) {
-            replaced += 1;
-            tracing::info!(
-                port = %port,
-                month = %new.month,
-                old_total_teu = old.total_teu,
-                new_total_teu = new.total_teu,
-                "replacing monthly statistics"
-            );
-        }
-    }
-    store
-        .write_batch(&Batch {
-            monthly_stats: parsed.records.clone(),
-            ..Batch::default()
-        })
-        .await?;
+    let summary = crate::ingest::store_statistics(store, &port, &parsed).await?;
     println!(
         "read {}, accepted {} ({} replaced), rejected {}",
-        parsed.read,
-        parsed.records.len(),
-        replaced,
-        parsed.read - parsed.records.len()
+        summary.read, summary.accepted, summary.replaced, summary.rejected
     );
     Ok(())
 }

@@ -35,6 +35,31 @@ pub enum Command {
     /// Manage the ports this instance serves.
     #[command(subcommand)]
     Port(PortCommand),
+    /// Manage API tokens for data providers.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; it is printed once and only its hash is kept.
+    Create(TokenCreateArgs),
+    /// List tokens (never their secrets) with their last use.
+    List,
+    /// Revoke a token by its id.
+    Revoke { id: i64 },
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    #[arg(long, value_enum)]
+    pub role: crate::auth::Role,
+    /// A port the token may write for (repeat for several).
+    #[arg(long = "port")]
+    pub ports: Vec<String>,
+    /// Who the token is for.
+    #[arg(long, default_value = "")]
+    pub label: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,7 +2,10 @@
 //! are logged with their detail and answered with a generic message: database text never
 //! reaches a client.
 
+use crate::ingest::Problem;
 use crate::storage::StorageError;
+use axum::extract::rejection::BytesRejection;
+use axum::http::header::WWW_AUTHENTICATE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,6 +16,19 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     BadRequest(String),
+    #[error("a data-provider token is required: Authorization: Bearer <token>")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{message}")]
+    Unprocessable {
+        message: String,
+        problems: Vec<Problem>,
+    },
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -22,6 +38,11 @@ impl AppError {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -41,11 +62,32 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        (
-            status,
-            Json(serde_json::json!({ "error": self.public_message() })),
-        )
-            .into_response()
+        let mut body = serde_json::json!({ "error": self.public_message() });
+        if let AppError::Unprocessable { problems, .. } = &self {
+            body["problems"] = serde_json::json!(problems);
+        }
+        let mut response = (status, Json(body)).into_response();
+        if matches!(self, AppError::Unauthorized) {
+            response.headers_mut().insert(
+                WWW_AUTHENTICATE,
+                "Bearer".parse().expect("a valid header value"),
+            );
+        }
+        response
+    }
+}
+
+impl AppError {
+    /// A request body that could not be read: too large (413) or broken (400).
+    pub fn from_body_rejection(rejection: BytesRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge(format!(
+                "the body is larger than this endpoint takes ({} bytes at most)",
+                crate::api::STATISTICS_BODY_LIMIT
+            ))
+        } else {
+            AppError::BadRequest(rejection.body_text())
+        }
     }
 }
 

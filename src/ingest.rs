@@ -4,6 +4,8 @@
 
 pub mod statistics_csv;
 
+use crate::domain::MonthlyStats;
+use crate::storage::{Batch, Storage, StorageError};
 use serde::Serialize;
 use std::fmt;
 
@@ -37,4 +39,49 @@ pub struct Parsed<T> {
     pub problems: Vec<Problem>,
     /// Records read, good or bad.
     pub read: usize,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub read: usize,
+    pub accepted: usize,
+    /// Of the accepted, how many replaced what was stored.
+    pub replaced: usize,
+    pub rejected: usize,
+}
+
+/// Stores parsed monthly statistics, replacing the months already stored (ports revise their
+/// figures) and logging each replacement. Shared by the CLI and the API.
+pub async fn store_statistics(
+    store: &dyn Storage,
+    port: &str,
+    parsed: &Parsed<MonthlyStats>,
+) -> Result<ImportSummary, StorageError> {
+    let stored = store.monthly_stats(port).await?;
+    let mut replaced = 0;
+    for new in &parsed.records {
+        if let Some(old) = stored.iter().find(|s| s.month == new.month) {
+            replaced += 1;
+            tracing::info!(
+                port,
+                month = %new.month,
+                old_total_teu = old.total_teu,
+                new_total_teu = new.total_teu,
+                "replacing monthly statistics"
+            );
+        }
+    }
+    store
+        .write_batch(&Batch {
+            monthly_stats: parsed.records.clone(),
+            ..Batch::default()
+        })
+        .await?;
+    Ok(ImportSummary {
+        read: parsed.read,
+        accepted: parsed.records.len(),
+        replaced,
+        rejected: parsed.read - parsed.records.len(),
+    })
 }

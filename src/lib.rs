@@ -13,6 +13,10 @@ pub mod storage;
 pub mod view_model;
 
 #[cfg(feature = "ssr")]
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
 pub mod chart;
 #[cfg(feature = "ssr")]
 pub mod config;

@@ -25,6 +25,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(crate::api::router())
         .leptos_routes_with_context(&state, routes, || (), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

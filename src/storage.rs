@@ -11,6 +11,7 @@ mod sqlite;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
+use crate::auth::{ApiToken, NewToken};
 use crate::domain::{MonthlyStats, Port, PortCall, PortCallEvent, Terminal, Vessel};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -115,6 +116,15 @@ pub trait Storage: Send + Sync {
     async fn is_empty(&self) -> Result<bool>;
     /// Deletes every row (for `portsignal demo --reset`), keeping the schema.
     async fn clear(&self) -> Result<()>;
+
+    /// Stores a token and the ports it may write for; returns its id.
+    async fn create_token(&self, token: &NewToken) -> Result<i64>;
+    async fn token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>>;
+    async fn tokens(&self) -> Result<Vec<ApiToken>>;
+    /// Records a use of the token (callers limit how often).
+    async fn touch_token(&self, id: i64, at: DateTime<Utc>) -> Result<()>;
+    /// Returns false when there is no such token or it was revoked already.
+    async fn revoke_token(&self, id: i64, at: DateTime<Utc>) -> Result<bool>;
 }
 
 /// Opens (creating and migrating) the store a URL names. SQLite is the default: with no

@@ -380,3 +380,52 @@ async fn import_statistics_is_all_or_nothing_and_replaces_revised_months() {
     assert_eq!(stats[0].loaded_imports, 410_000.0);
     assert_eq!(stats[0].empty_imports, None);
 }
+
+#[test]
+fn tokens_are_shown_once_and_listed_without_their_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--data-dir", data]);
+        portsignal(&all, &[]).output().unwrap()
+    };
+    assert!(run(&[
+        "port",
+        "add",
+        "USLAX",
+        "--name",
+        "Los Angeles",
+        "--tz",
+        "America/Los_Angeles"
+    ])
+    .status
+    .success());
+    let out = run(&["token", "create", "--role", "provider"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs at least one --port"));
+    let out = run(&[
+        "token", "create", "--role", "provider", "--port", "uslax", "--label", "MSK feed",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let secret = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(secret.starts_with("ps_") && secret.len() == 67, "{secret}");
+
+    let list = String::from_utf8(run(&["token", "list"]).stdout).unwrap();
+    assert!(
+        list.contains(&secret[..11]) && !list.contains(&secret[11..]),
+        "{list}"
+    );
+    assert!(
+        list.contains("provider\tUSLAX\tactive\tnever used\tMSK feed"),
+        "{list}"
+    );
+    assert!(run(&["token", "revoke", "1"]).status.success());
+    assert!(String::from_utf8(run(&["token", "list"]).stdout)
+        .unwrap()
+        .contains("\trevoked\t"));
+    assert!(!run(&["token", "revoke", "1"]).status.success());
+}

@@ -4,6 +4,7 @@
 mod support;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use portsignal::auth::{self, Role};
 use portsignal::demo::{self, DemoOptions, STATS_TOLERANCE};
 use portsignal::domain::{
     CallTimes, Classifier, EventType, FacilityType, MonthlyStats, Port, PortCall, PortCallEvent,
@@ -76,6 +77,7 @@ contract!(
     monthly_statistics_replace_their_month,
     demo_port_agrees_with_its_statistics,
     clear_empties_every_table,
+    tokens_are_found_by_hash_limited_to_ports_and_revoked,
 );
 
 fn t(day: u32, hour: u32) -> DateTime<Utc> {
@@ -489,4 +491,54 @@ async fn clear_empties_every_table(open: Opener) {
     // And it can be filled again.
     store.write_batch(&batch).await.unwrap();
     assert_eq!(store.count_events().await.unwrap(), 1);
+}
+
+async fn tokens_are_found_by_hash_limited_to_ports_and_revoked(open: Opener) {
+    let store = open().await;
+    let mut batch = reference();
+    batch.ports.push(Port {
+        locode: "USLGB".into(),
+        name: "Long Beach".into(),
+        time_zone: "America/Los_Angeles".into(),
+    });
+    store.write_batch(&batch).await.unwrap();
+    let (secret, new) = auth::generate(
+        Role::Provider,
+        "terminal operator".into(),
+        vec!["USLAX".into(), "USLGB".into()],
+    );
+    let id = store.create_token(&new).await.unwrap();
+
+    let found = store
+        .token_by_hash(&auth::hash(&secret))
+        .await
+        .unwrap()
+        .expect("found by its hash");
+    assert_eq!(found.id, id);
+    assert_eq!(found.ports, vec!["USLAX".to_string(), "USLGB".to_string()]);
+    assert_eq!(found.role, Role::Provider);
+    assert_eq!(found.label, "terminal operator");
+    assert!(found.last_used_at.is_none());
+    assert!(store
+        .token_by_hash(&auth::hash("ps_other"))
+        .await
+        .unwrap()
+        .is_none());
+
+    store.touch_token(id, t(3, 9)).await.unwrap();
+    assert!(store.revoke_token(id, t(4, 9)).await.unwrap());
+    assert!(
+        !store.revoke_token(id, t(5, 9)).await.unwrap(),
+        "revoked once"
+    );
+    let listed = store.tokens().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].last_used_at, Some(t(3, 9)));
+    assert_eq!(listed[0].revoked_at, Some(t(4, 9)));
+    assert!(!listed[0].may_write("USLAX"));
+
+    // A token for a port that does not exist is refused, and nothing of it is kept.
+    let (_, bad) = auth::generate(Role::Provider, String::new(), vec!["NLRTM".into()]);
+    assert!(store.create_token(&bad).await.is_err());
+    assert_eq!(store.tokens().await.unwrap().len(), 1);
 }

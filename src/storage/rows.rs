@@ -1,5 +1,6 @@
 //! Row types between SQL and the domain, and the column lists that go with them.
 
+use crate::auth::{ApiToken, Role};
 use crate::domain::{
     CallTimes, Classifier, EventType, FacilityType, MonthlyStats, Port, PortCall, PortCallEvent,
     Terminal, TeuMoves, Vessel,
@@ -22,6 +23,7 @@ pub const PORT_CALL_COLUMNS: &str =
 pub const EVENT_COLUMNS: &str =
     "call_ref, source, publisher, classifier, event_type, facility_type, \
     event_time, received_at, delay_reason, remark";
+pub const TOKEN_COLUMNS: &str = "id, prefix, role, label, created_at, last_used_at, revoked_at";
 pub const STATS_COLUMNS: &str =
     "port_locode, month, loaded_imports, loaded_exports, empty_imports, empty_exports, empties, total_teu";
 
@@ -253,5 +255,38 @@ impl From<StatsRow> for MonthlyStats {
             empties: r.empties,
             total_teu: r.total_teu,
         }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct TokenRow {
+    id: i64,
+    prefix: String,
+    role: String,
+    label: String,
+    created_at: DateTime<Utc>,
+    last_used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TokenRow {
+    pub fn id(&self) -> i64 {
+        self.id
+    }
+
+    pub fn into_token(self, ports: Vec<String>) -> Result<ApiToken, sqlx::Error> {
+        let role = Role::from_code(&self.role).ok_or_else(|| {
+            sqlx::Error::Decode(format!("role: unknown code '{}'", self.role).into())
+        })?;
+        Ok(ApiToken {
+            id: self.id,
+            prefix: self.prefix,
+            role,
+            label: self.label,
+            ports,
+            created_at: self.created_at,
+            last_used_at: self.last_used_at,
+            revoked_at: self.revoked_at,
+        })
     }
 }

@@ -6,6 +6,7 @@
 
 macro_rules! sql_store {
     ($store:ty, $db:ty, $backend:expr) => {
+        use crate::auth::{ApiToken, NewToken};
         use crate::domain::{MonthlyStats, Port, PortCall, PortCallEvent, Terminal, Vessel, CallTimes};
         use crate::storage::rows::*;
         use crate::storage::{Backend, Batch, EventOutcome, Storage};
@@ -52,6 +53,20 @@ macro_rules! sql_store {
                     .push_bind(&e.remark);
             })
             .await
+        }
+
+        async fn with_ports(pool: &sqlx::Pool<$db>, rows: Vec<TokenRow>) -> Result<Vec<ApiToken>> {
+            let mut tokens = Vec::with_capacity(rows.len());
+            for row in rows {
+                let ports: Vec<String> = sqlx::query_scalar(
+                    "SELECT port_locode FROM api_token_ports WHERE token_id = $1 ORDER BY port_locode",
+                )
+                .bind(row.id())
+                .fetch_all(pool)
+                .await?;
+                tokens.push(row.into_token(ports)?);
+            }
+            Ok(tokens)
         }
 
         #[async_trait]
@@ -351,6 +366,8 @@ macro_rules! sql_store {
             async fn clear(&self) -> Result<()> {
                 let mut tx = self.begin_write().await?;
                 for table in [
+                    "api_token_ports",
+                    "api_tokens",
                     "port_call_events",
                     "port_calls",
                     "monthly_stats",
@@ -364,6 +381,66 @@ macro_rules! sql_store {
                 }
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn create_token(&self, token: &NewToken) -> Result<i64> {
+                let mut tx = self.begin_write().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO api_tokens (token_hash, prefix, role, label, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(&token.hash)
+                .bind(&token.prefix)
+                .bind(token.role.code())
+                .bind(&token.label)
+                .bind(token.created_at)
+                .fetch_one(&mut *tx)
+                .await?;
+                for port in &token.ports {
+                    sqlx::query("INSERT INTO api_token_ports (token_id, port_locode) VALUES ($1, $2)")
+                        .bind(id)
+                        .bind(port)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>> {
+                let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1");
+                let rows: Vec<TokenRow> = sqlx::query_as(&sql).bind(hash).fetch_all(self.reader()).await?;
+                Ok(with_ports(self.reader(), rows).await?.pop())
+            }
+
+            async fn tokens(&self) -> Result<Vec<ApiToken>> {
+                let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY id");
+                let rows: Vec<TokenRow> = sqlx::query_as(&sql).fetch_all(self.reader()).await?;
+                with_ports(self.reader(), rows).await
+            }
+
+            async fn touch_token(&self, id: i64, at: DateTime<Utc>) -> Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn revoke_token(&self, id: i64, at: DateTime<Utc>) -> Result<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                )
+                .bind(id)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(done.rows_affected() == 1)
             }
         }
     };

@@ -1,0 +1,62 @@
+//! `POST /api/v1/ports/{locode}/statistics/monthly`: a port's monthly statistics as CSV
+//! (columns as for `portsignal import statistics`). All or nothing.
+
+use super::Provider;
+use crate::error::AppError;
+use crate::ingest::{statistics_csv, store_statistics, ImportSummary};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+
+pub async fn post_monthly(
+    State(state): State<AppState>,
+    Path(locode): Path<String>,
+    Provider(token): Provider,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<ImportSummary>), AppError> {
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type
+        .trim()
+        .to_ascii_lowercase()
+        .starts_with("text/csv")
+    {
+        return Err(AppError::UnsupportedMediaType(format!(
+            "expected Content-Type: text/csv, got '{content_type}'"
+        )));
+    }
+    let port = locode.to_uppercase();
+    if state.store.port(&port).await?.is_none() {
+        return Err(AppError::NotFound(format!(
+            "no port {port} in this portsignal"
+        )));
+    }
+    if !token.may_write(&port) {
+        return Err(AppError::Forbidden(format!(
+            "token {} may not write for {port}",
+            token.prefix
+        )));
+    }
+    let body = body.map_err(AppError::from_body_rejection)?;
+    let parsed = statistics_csv::parse(&port, body.as_ref());
+    if !parsed.problems.is_empty() {
+        return Err(AppError::Unprocessable {
+            message: format!(
+                "{} problem(s) in {} row(s); nothing imported",
+                parsed.problems.len(),
+                parsed.read
+            ),
+            problems: parsed.problems,
+        });
+    }
+    let summary = store_statistics(state.store.as_ref(), &port, &parsed).await?;
+    tracing::info!(port = %port, token = %token.prefix, accepted = summary.accepted, "statistics posted");
+    Ok((StatusCode::CREATED, Json(summary)))
+}
