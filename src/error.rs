@@ -79,11 +79,10 @@ impl IntoResponse for AppError {
 
 impl AppError {
     /// A request body that could not be read: too large (413) or broken (400).
-    pub fn from_body_rejection(rejection: BytesRejection) -> Self {
+    pub fn from_body_rejection(rejection: BytesRejection, limit: usize) -> Self {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::PayloadTooLarge(format!(
-                "the body is larger than this endpoint takes ({} bytes at most)",
-                crate::api::STATISTICS_BODY_LIMIT
+                "the body is larger than this endpoint takes ({limit} bytes at most)"
             ))
         } else {
             AppError::BadRequest(rejection.body_text())

@@ -44,7 +44,7 @@ pub async fn post_monthly(
             token.prefix
         )));
     }
-    let body = body.map_err(AppError::from_body_rejection)?;
+    let body = body.map_err(|e| AppError::from_body_rejection(e, super::STATISTICS_BODY_LIMIT))?;
     let parsed = statistics_csv::parse(&port, body.as_ref());
     if !parsed.problems.is_empty() {
         return Err(AppError::Unprocessable {
