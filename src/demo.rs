@@ -409,6 +409,7 @@ fn known_at(
                 event_type: e,
                 facility_type: f,
                 event_time: at,
+                issued_at: Some(received),
                 received_at: received,
                 delay_reason: None,
                 remark: None,
@@ -441,17 +442,10 @@ fn known_at(
     } else {
         // ETAs converge on the actual arrival as the vessel crosses.
         let gap = (sim.planned_arrival - sim.berth_arrival).num_minutes() as f64;
-        let mut etas = Vec::new();
         for lead_days in [14i64, 7, 3, 1] {
             let noise = rng.gen_range(-30.0..30.0) * lead_days as f64;
-            let mut eta = sim.berth_arrival
+            let eta = sim.berth_arrival
                 + Duration::minutes((gap * lead_days as f64 / 21.0 + noise) as i64);
-            // An estimate equal to an earlier one would be the same event, stored once; real
-            // carriers restate, but a restatement tells nothing new. Keep each one distinct.
-            while etas.contains(&eta) {
-                eta += Duration::minutes(1);
-            }
-            etas.push(eta);
             push(
                 spec.carrier,
                 Est,
@@ -499,10 +493,7 @@ fn known_at(
         );
     }
 
-    let mut times = CallTimes::default();
-    for e in &events {
-        times.apply(e);
-    }
+    let times = CallTimes::folded(CallTimes::default(), &events);
     let terminal = TERMINALS
         .iter()
         .find(|t| t.code == spec.terminal)
@@ -660,6 +651,7 @@ mod tests {
                     e.event_type,
                     e.facility_type,
                     e.event_time,
+                    e.issued_at,
                 )
             })
             .collect();
@@ -669,18 +661,16 @@ mod tests {
     #[test]
     fn call_times_are_the_fold_of_their_events() {
         let b = generate(&opts());
-        let mut by_call: BTreeMap<&str, CallTimes> = BTreeMap::new();
+        let mut by_call: BTreeMap<&str, Vec<&PortCallEvent>> = BTreeMap::new();
         for e in &b.events {
-            by_call.entry(&e.call_ref).or_default().apply(e);
+            by_call.entry(&e.call_ref).or_default().push(e);
         }
         for c in &b.port_calls {
-            assert_eq!(
-                by_call
-                    .get(c.call_ref.as_str())
-                    .cloned()
-                    .unwrap_or_default(),
-                c.times
-            );
+            let events = by_call
+                .get(c.call_ref.as_str())
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(CallTimes::folded(CallTimes::default(), events), c.times);
         }
     }
 }

@@ -77,6 +77,8 @@ contract!(
     monthly_statistics_replace_their_month,
     demo_port_agrees_with_its_statistics,
     clear_empties_every_table,
+    events_in_any_order_leave_the_same_state,
+    a_returning_estimate_is_news_but_a_resent_one_is_not,
     tokens_are_found_by_hash_limited_to_ports_and_revoked,
 );
 
@@ -161,6 +163,7 @@ fn event(
         event_type: e,
         facility_type: f,
         event_time: at,
+        issued_at: None,
         received_at: received,
         delay_reason: None,
         remark: Some("from the contract test".into()),
@@ -451,11 +454,13 @@ async fn demo_port_agrees_with_its_statistics(open: Opener) {
 
     // What the store derives from a call's events is what the generator derived.
     for c in batch.port_calls.iter().step_by(97) {
-        let mut folded = CallTimes::default();
-        for e in store.events_of_call(&c.call_ref).await.unwrap() {
-            folded.apply(&e);
-        }
-        assert_eq!(folded, c.times, "{}", c.call_ref);
+        let events = store.events_of_call(&c.call_ref).await.unwrap();
+        assert_eq!(
+            CallTimes::folded(CallTimes::default(), &events),
+            c.times,
+            "{}",
+            c.call_ref
+        );
     }
 }
 
@@ -541,4 +546,84 @@ async fn tokens_are_found_by_hash_limited_to_ports_and_revoked(open: Opener) {
     let (_, bad) = auth::generate(Role::Provider, String::new(), vec!["NLRTM".into()]);
     assert!(store.create_token(&bad).await.is_err());
     assert_eq!(store.tokens().await.unwrap().len(), 1);
+}
+
+fn issued(mut e: PortCallEvent, at: DateTime<Utc>) -> PortCallEvent {
+    e.issued_at = Some(at);
+    e
+}
+
+async fn events_in_any_order_leave_the_same_state(open: Opener) {
+    use Classifier::*;
+    use EventType::*;
+    use FacilityType::*;
+    let store = open().await;
+    let mut batch = reference();
+    batch.port_calls = vec![call("IN", t(10, 8), 4000.0), call("OUT", t(10, 8), 4000.0)];
+    store.write_batch(&batch).await.unwrap();
+    let stream = |call_ref: &str| {
+        vec![
+            issued(event(call_ref, Est, Arri, Brth, t(11, 2), t(3, 0)), t(3, 0)),
+            issued(
+                event(call_ref, Est, Arri, Brth, t(10, 20), t(6, 0)),
+                t(6, 0),
+            ),
+            issued(
+                event(call_ref, Act, Arri, Anch, t(10, 19), t(10, 19)),
+                t(10, 19),
+            ),
+            issued(
+                event(call_ref, Est, Arri, Brth, t(10, 23), t(8, 0)),
+                t(8, 0),
+            ),
+            issued(
+                event(call_ref, Act, Arri, Brth, t(10, 22), t(10, 22)),
+                t(10, 22),
+            ),
+        ]
+    };
+    // In order, one request each; and the other call's stream backwards, also one by one.
+    for e in stream("IN") {
+        store.record_events(&[e]).await.unwrap();
+    }
+    for e in stream("OUT").into_iter().rev() {
+        store.record_events(&[e]).await.unwrap();
+    }
+    let a = store.port_call("IN").await.unwrap().unwrap().times;
+    let b = store.port_call("OUT").await.unwrap().unwrap().times;
+    assert_eq!(a, b);
+    assert_eq!(
+        a.estimated_arrival,
+        Some(t(10, 23)),
+        "issued last, so it stands though received first backwards"
+    );
+    assert_eq!(a.actual_berth_arrival, Some(t(10, 22)));
+}
+
+async fn a_returning_estimate_is_news_but_a_resent_one_is_not(open: Opener) {
+    use Classifier::*;
+    use EventType::*;
+    use FacilityType::*;
+    let store = open().await;
+    let mut batch = reference();
+    batch.port_calls = vec![call("C1", t(10, 8), 4000.0)];
+    store.write_batch(&batch).await.unwrap();
+    let eta_a = issued(event("C1", Est, Arri, Brth, t(11, 0), t(3, 0)), t(3, 0));
+    let eta_b = issued(event("C1", Est, Arri, Brth, t(12, 0), t(4, 0)), t(4, 0));
+    let eta_a_again = issued(event("C1", Est, Arri, Brth, t(11, 0), t(5, 0)), t(5, 0));
+    store.record_events(&[eta_a.clone(), eta_b]).await.unwrap();
+    let outcome = store.record_events(&[eta_a_again, eta_a]).await.unwrap();
+    assert_eq!(
+        outcome,
+        EventOutcome {
+            accepted: 1,
+            duplicates: 1
+        }
+    );
+    let c = store.port_call("C1").await.unwrap().unwrap();
+    assert_eq!(
+        c.times.estimated_arrival,
+        Some(t(11, 0)),
+        "back to the first estimate"
+    );
 }

@@ -83,11 +83,16 @@ CREATE TABLE port_call_events (
     event_type     TEXT NOT NULL CHECK (event_type IN ('ARRI', 'DEPA', 'STRT', 'CMPL', 'OMIT', 'CANC')),
     facility_type  TEXT NOT NULL DEFAULT '' CHECK (facility_type IN ('', 'PBPL', 'BRTH', 'ANCH')),
     event_time     TEXT NOT NULL,
+    -- When the publisher issued it (DCSA eventCreatedDateTime), if it said.
+    issued_at      TEXT,
     received_at    TEXT NOT NULL,
     delay_reason   TEXT,
-    remark         TEXT,
-    UNIQUE (call_ref, publisher, classifier, event_type, facility_type, event_time)
+    remark         TEXT
 );
+-- What makes two events the same event. The issue time is part of it, so an estimate that
+-- returns to an earlier value is news; a message re-sent as it was is not.
+CREATE UNIQUE INDEX port_call_events_identity ON port_call_events
+    (call_ref, publisher, classifier, event_type, facility_type, event_time, COALESCE(issued_at, ''));
 CREATE INDEX port_call_events_by_receipt ON port_call_events (received_at);
 
 CREATE TRIGGER port_call_events_append_only BEFORE UPDATE ON port_call_events

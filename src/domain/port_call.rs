@@ -98,9 +98,24 @@ impl CallTimes {
         self.actual_berth_arrival.or_else(|| self.latest_eta())
     }
 
-    /// Folds one event into the call's state. Events are applied in the order they were
-    /// received, so the latest event of each kind wins.
-    pub fn apply(&mut self, event: &PortCallEvent) {
+    /// The state a call's events imply on top of `base` (what a schedule set directly),
+    /// whatever order the events arrived in: for each field, the event that comes last by
+    /// [`PortCallEvent::precedence`] wins.
+    pub fn folded<'a>(
+        base: CallTimes,
+        events: impl IntoIterator<Item = &'a PortCallEvent>,
+    ) -> CallTimes {
+        let mut events: Vec<&PortCallEvent> = events.into_iter().collect();
+        events.sort_by(|a, b| a.precedence().cmp(&b.precedence()));
+        let mut times = base;
+        for e in events {
+            times.apply(e);
+        }
+        times
+    }
+
+    /// Folds one event into the call's state, overwriting the field it speaks of.
+    fn apply(&mut self, event: &PortCallEvent) {
         use Classifier::*;
         use EventType::*;
         use FacilityType::*;
@@ -227,9 +242,28 @@ pub struct PortCallEvent {
     pub event_type: EventType,
     pub facility_type: FacilityType,
     pub event_time: DateTime<Utc>,
+    /// When the publisher issued it (DCSA `eventCreatedDateTime`), when it says so.
+    pub issued_at: Option<DateTime<Utc>>,
+    /// When it was first received here.
     pub received_at: DateTime<Utc>,
     pub delay_reason: Option<String>,
     pub remark: Option<String>,
+}
+
+impl PortCallEvent {
+    /// Orders events about the same field: the one issued later is newer (first receipt stands
+    /// in when the publisher gave no issue time), then the later time named, then the codes.
+    /// A total order on what is stored, so a call's state does not depend on arrival order.
+    pub fn precedence(&self) -> impl Ord + '_ {
+        (
+            self.issued_at.unwrap_or(self.received_at),
+            self.event_time,
+            self.publisher.as_str(),
+            self.classifier.code(),
+            self.event_type.code(),
+            self.facility_type.code(),
+        )
+    }
 }
 
 /// Official monthly volume of a port (TEU; ports publish decimals). Some ports publish empties
@@ -277,6 +311,7 @@ mod tests {
             event_type: e,
             facility_type: f,
             event_time: t,
+            issued_at: None,
             received_at: t,
             delay_reason: None,
             remark: None,
@@ -313,26 +348,64 @@ mod tests {
         assert!(!imo_is_valid("90747a9"));
     }
 
+    fn issued(mut e: PortCallEvent, h: u32) -> PortCallEvent {
+        e.issued_at = Some(at(h));
+        e
+    }
+
     #[test]
-    fn latest_estimate_wins_and_actuals_fill_their_own_fields() {
+    fn latest_issued_estimate_wins_and_actuals_fill_their_own_fields() {
         use Classifier::*;
         use EventType::*;
         use FacilityType::*;
-        let mut t = CallTimes::default();
-        t.apply(&event(Pln, Arri, Brth, at(10)));
-        t.apply(&event(Est, Arri, Brth, at(14)));
-        t.apply(&event(Est, Arri, Unspecified, at(12)));
+        let fold = |events: &[PortCallEvent]| CallTimes::folded(CallTimes::default(), events);
+        // Issued at 1, 2, 3: the ETA issued last (12:00) wins though an earlier one named 14:00.
+        let mut events = vec![
+            issued(event(Pln, Arri, Brth, at(10)), 1),
+            issued(event(Est, Arri, Brth, at(14)), 2),
+            issued(event(Est, Arri, Unspecified, at(12)), 3),
+        ];
+        let t = fold(&events);
+        assert_eq!(t.planned_arrival, Some(at(10)));
         assert_eq!(t.latest_eta(), Some(at(12)));
-        t.apply(&event(Act, Arri, Anch, at(9)));
+        events.push(issued(event(Act, Arri, Anch, at(9)), 9));
+        let t = fold(&events);
         assert_eq!(t.actual_anchorage_arrival, Some(at(9)));
         assert_eq!(t.best_arrival(), Some(at(12)));
-        t.apply(&event(Act, Arri, Brth, at(13)));
+        events.push(issued(event(Act, Arri, Brth, at(13)), 13));
+        events.push(issued(event(Act, Strt, Brth, at(14)), 14));
+        let t = fold(&events);
         assert_eq!(t.best_arrival(), Some(at(13)));
-        t.apply(&event(Act, Strt, Brth, at(14)));
-        assert_eq!(t.actual_departure, None);
+        assert_eq!(
+            t.actual_departure, None,
+            "cargo operations are not a departure"
+        );
         assert!(!t.omitted);
-        t.apply(&event(Pln, Omit, Unspecified, at(15)));
-        assert!(t.omitted);
+        events.push(issued(event(Pln, Omit, Unspecified, at(15)), 5));
+        assert!(fold(&events).omitted);
+    }
+
+    #[test]
+    fn without_an_issue_time_first_receipt_orders_and_events_override_the_base() {
+        use Classifier::*;
+        use EventType::*;
+        use FacilityType::*;
+        let mut early = event(Est, Arri, Brth, at(20));
+        early.received_at = at(1);
+        let mut late = event(Est, Arri, Brth, at(18));
+        late.received_at = at(2);
+        let base = CallTimes {
+            planned_arrival: Some(at(17)),
+            estimated_arrival: Some(at(23)),
+            ..Default::default()
+        };
+        let t = CallTimes::folded(base, [&late, &early]);
+        assert_eq!(t.estimated_arrival, Some(at(18)));
+        assert_eq!(
+            t.planned_arrival,
+            Some(at(17)),
+            "a field no event speaks of keeps its base value"
+        );
     }
 
     #[test]
@@ -377,5 +450,62 @@ mod tests {
         }
         assert_eq!(EventType::from_code("ARRI"), Some(EventType::Arri));
         assert_eq!(Classifier::from_code("act"), None);
+    }
+}
+
+#[cfg(test)]
+mod fold_properties {
+    use super::*;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    fn event_strategy() -> impl Strategy<Value = PortCallEvent> {
+        (
+            proptest::sample::select(Classifier::ALL),
+            proptest::sample::select(EventType::ALL),
+            proptest::sample::select(FacilityType::ALL),
+            0i64..200,
+            0i64..200,
+            proptest::sample::select(&["MSK", "APMT"][..]),
+            any::<bool>(),
+        )
+            .prop_map(|(c, e, f, at_h, issued_h, publisher, says_when)| {
+                let base = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+                PortCallEvent {
+                    call_ref: "C".into(),
+                    source: "test".into(),
+                    publisher: publisher.into(),
+                    classifier: c,
+                    event_type: e,
+                    facility_type: f,
+                    event_time: base + Duration::hours(at_h),
+                    issued_at: says_when.then(|| base + Duration::hours(issued_h)),
+                    received_at: base + Duration::hours(issued_h) + Duration::minutes(1),
+                    delay_reason: None,
+                    remark: None,
+                }
+            })
+    }
+
+    proptest! {
+        /// DCSA streams arrive out of order; the call's state must not care.
+        #[test]
+        fn any_order_of_the_same_events_gives_the_same_state(
+            events in proptest::collection::vec(event_strategy(), 0..40),
+            seed in any::<u64>(),
+        ) {
+            let mut shuffled = events.clone();
+            // A deterministic shuffle from the seed (Fisher-Yates with a small LCG).
+            let mut x = seed | 1;
+            for i in (1..shuffled.len()).rev() {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                shuffled.swap(i, (x >> 33) as usize % (i + 1));
+            }
+            let base = CallTimes { planned_arrival: Some(Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).unwrap()), ..Default::default() };
+            prop_assert_eq!(
+                CallTimes::folded(base.clone(), &events),
+                CallTimes::folded(base, &shuffled)
+            );
+        }
     }
 }

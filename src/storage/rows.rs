@@ -22,7 +22,7 @@ pub const PORT_CALL_COLUMNS: &str =
     act_discharge_empty_teu, act_load_laden_teu, act_load_empty_teu, rail_share";
 pub const EVENT_COLUMNS: &str =
     "call_ref, source, publisher, classifier, event_type, facility_type, \
-    event_time, received_at, delay_reason, remark";
+    event_time, issued_at, received_at, delay_reason, remark";
 pub const TOKEN_COLUMNS: &str = "id, prefix, role, label, created_at, last_used_at, revoked_at";
 pub const STATS_COLUMNS: &str =
     "port_locode, month, loaded_imports, loaded_exports, empty_imports, empty_exports, empties, total_teu";
@@ -190,6 +190,7 @@ pub struct EventRow {
     event_type: String,
     facility_type: String,
     event_time: DateTime<Utc>,
+    issued_at: Option<DateTime<Utc>>,
     received_at: DateTime<Utc>,
     delay_reason: Option<String>,
     remark: Option<String>,
@@ -224,6 +225,7 @@ impl TryFrom<EventRow> for PortCallEvent {
             source: r.source,
             publisher: r.publisher,
             event_time: r.event_time,
+            issued_at: r.issued_at,
             received_at: r.received_at,
             delay_reason: r.delay_reason,
             remark: r.remark,

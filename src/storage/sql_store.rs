@@ -48,6 +48,7 @@ macro_rules! sql_store {
                     .push_bind(e.event_type.code())
                     .push_bind(e.facility_type.code())
                     .push_bind(e.event_time)
+                    .push_bind(e.issued_at)
                     .push_bind(e.received_at)
                     .push_bind(&e.delay_reason)
                     .push_bind(&e.remark);
@@ -209,10 +210,10 @@ macro_rules! sql_store {
                 }
 
                 let mut outcome = EventOutcome::default();
-                let mut fresh: Vec<&PortCallEvent> = Vec::new();
+                let mut touched: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
                 let sql = format!(
                     "INSERT INTO port_call_events ({EVENT_COLUMNS}) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING"
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING"
                 );
                 for e in events {
                     let done = sqlx::query(&sql)
@@ -223,6 +224,7 @@ macro_rules! sql_store {
                         .bind(e.event_type.code())
                         .bind(e.facility_type.code())
                         .bind(e.event_time)
+                        .bind(e.issued_at)
                         .bind(e.received_at)
                         .bind(&e.delay_reason)
                         .bind(&e.remark)
@@ -230,22 +232,22 @@ macro_rules! sql_store {
                         .await?;
                     if done.rows_affected() == 1 {
                         outcome.accepted += 1;
-                        fresh.push(e);
+                        touched.insert(&e.call_ref);
                     } else {
                         outcome.duplicates += 1;
                     }
                 }
 
-                // Latest received wins: fold the new events in receipt order.
-                fresh.sort_by_key(|e| e.received_at);
-                let mut changed: BTreeMap<&str, CallTimes> = BTreeMap::new();
-                for e in fresh {
-                    let times = changed
-                        .entry(&e.call_ref)
-                        .or_insert_with(|| calls[e.call_ref.as_str()].clone());
-                    times.apply(e);
-                }
-                for (call_ref, t) in changed {
+                // A touched call's state is the fold of all its events, so it does not depend
+                // on the order they arrived in.
+                let sql = format!("SELECT {EVENT_COLUMNS} FROM port_call_events WHERE call_ref = $1");
+                for call_ref in touched {
+                    let rows: Vec<EventRow> = sqlx::query_as(&sql).bind(call_ref).fetch_all(&mut *tx).await?;
+                    let stored = rows
+                        .into_iter()
+                        .map(PortCallEvent::try_from)
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let t = CallTimes::folded(calls[call_ref].clone(), &stored);
                     sqlx::query(
                         "UPDATE port_calls SET omitted = $2, planned_arrival = $3, estimated_arrival = $4, \
                          requested_arrival = $5, actual_anchorage_arrival = $6, actual_berth_arrival = $7, \
