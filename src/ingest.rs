@@ -2,6 +2,7 @@
 //! collects every problem it finds (with its row and column or JSON path) instead of stopping
 //! at the first, so one answer tells a data provider all that is wrong.
 
+pub mod jit;
 pub mod statistics_csv;
 
 use crate::domain::MonthlyStats;
