@@ -1,8 +1,8 @@
 //! The `portsignal` command: `serve` (default), `migrate`, `demo`, `import`, `port`, `token`.
 
 use crate::config::{
-    is_locode, Cli, Command, DemoArgs, ImportCommand, ImportStatisticsArgs, PortAddArgs,
-    PortCommand, Settings, TokenCommand, TokenCreateArgs,
+    is_locode, Cli, Command, DemoArgs, ImportCommand, ImportEventsArgs, ImportStatisticsArgs,
+    PortAddArgs, PortCommand, Settings, TokenCommand, TokenCreateArgs,
 };
 use crate::demo::{self, DemoOptions};
 use crate::domain::Port;
@@ -34,6 +34,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo(args) => demo_command(&settings, store, args).await,
+        Command::Import(ImportCommand::Events(args)) => import_events(store.as_ref(), args).await,
         Command::Import(ImportCommand::Statistics(args)) => {
             import_statistics(store.as_ref(), args).await
         }
@@ -98,6 +99,58 @@ async fn token_create(store: &dyn Storage, args: TokenCreateArgs) -> anyhow::Res
         token.ports.join(", ")
     );
     println!("{secret}");
+    Ok(())
+}
+
+async fn import_events(store: &dyn Storage, args: ImportEventsArgs) -> anyhow::Result<()> {
+    use crate::ingest::{jit, store_timestamps, TimestampsRejected};
+    let file = args.file.display().to_string();
+    let text =
+        std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {file}"))?;
+    let parsed = jit::parse_file(&text);
+    let mut problems = parsed.problems;
+    let mut records = parsed.records;
+    let now = chrono::Utc::now();
+    let outcome = loop {
+        if !problems.is_empty() && !args.skip_invalid {
+            for problem in &problems {
+                eprintln!("{file}: {problem}");
+            }
+            anyhow::bail!(
+                "{file}: {} problem(s) in {} timestamp(s); nothing imported (--skip-invalid imports the valid ones)",
+                problems.len(),
+                parsed.read
+            );
+        }
+        match store_timestamps(store, &records, now, |_| true).await {
+            Ok(outcome) => break outcome,
+            // Timestamps about calls nobody announced: drop them too, once, when asked to.
+            Err(TimestampsRejected::Problems(more)) if args.skip_invalid && !more.is_empty() => {
+                let about = |r: &crate::ingest::jit::JitTimestamp, location: &str| {
+                    location == r.path || location.starts_with(&format!("{}.", r.path))
+                };
+                let before = records.len();
+                records.retain(|r| !more.iter().any(|p| about(r, &p.location)));
+                anyhow::ensure!(
+                    records.len() < before,
+                    "{file}: problems that name no timestamp"
+                );
+                problems.extend(more);
+            }
+            Err(TimestampsRejected::Problems(more)) => problems.extend(more),
+            Err(e) => return Err(e.into()),
+        }
+    };
+    for problem in &problems {
+        eprintln!("{file}: {problem}");
+    }
+    println!(
+        "read {}, accepted {}, duplicates {}, rejected {}",
+        parsed.read,
+        outcome.accepted,
+        outcome.duplicates,
+        parsed.read - records.len()
+    );
     Ok(())
 }
 

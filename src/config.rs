@@ -66,6 +66,17 @@ pub struct TokenCreateArgs {
 pub enum ImportCommand {
     /// Monthly statistics from CSV (see README, "Importing data").
     Statistics(ImportStatisticsArgs),
+    /// DCSA JIT 1.2 timestamps: a JSON array, one object, or JSON lines.
+    Events(ImportEventsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportEventsArgs {
+    /// The JSON file.
+    pub file: PathBuf,
+    /// Import the valid timestamps and report the rest, instead of importing nothing.
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,9 +5,11 @@
 pub mod jit;
 pub mod statistics_csv;
 
-use crate::domain::MonthlyStats;
-use crate::storage::{Batch, Storage, StorageError};
+use crate::domain::{MonthlyStats, PortCall, TeuMoves, Vessel};
+use crate::storage::{Batch, Carrier, EventOutcome, Service, Storage, StorageError};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// One thing wrong with an input: where, and what was expected.
@@ -85,4 +87,131 @@ pub async fn store_statistics(
         replaced,
         rejected: parsed.read - parsed.records.len(),
     })
+}
+
+/// Why timestamps were not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum TimestampsRejected {
+    #[error("{} problem(s); nothing stored", .0.len())]
+    Problems(Vec<Problem>),
+    #[error("may not write for {0}")]
+    Forbidden(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// Stores DCSA JIT timestamps as port-call events, all or nothing. A call not known yet is
+/// created when a carrier (or its agent) publishes about it, with the carrier, service and
+/// vessel it names; other publishers can only speak of calls that exist. Shared by the API and
+/// `portsignal import events`.
+pub async fn store_timestamps(
+    store: &dyn Storage,
+    timestamps: &[jit::JitTimestamp],
+    received_at: DateTime<Utc>,
+    may_write: impl Fn(&str) -> bool,
+) -> Result<EventOutcome, TimestampsRejected> {
+    let mut problems = Vec::new();
+    let mut terminals: HashMap<String, HashSet<String>> = HashMap::new();
+    for port in timestamps
+        .iter()
+        .map(|t| t.port.as_str())
+        .collect::<HashSet<_>>()
+    {
+        if store.port(port).await?.is_none() {
+            continue;
+        }
+        if !may_write(port) {
+            return Err(TimestampsRejected::Forbidden(port.to_owned()));
+        }
+        let codes = store
+            .terminals(port)
+            .await?
+            .into_iter()
+            .map(|t| t.code)
+            .collect();
+        terminals.insert(port.to_owned(), codes);
+    }
+
+    let mut missing = Batch::default();
+    let mut known: HashSet<String> = HashSet::new();
+    for t in timestamps {
+        let Some(port_terminals) = terminals.get(&t.port) else {
+            problems.push(Problem::new(
+                format!("{}.UNLocationCode", t.path),
+                format!("unknown port {}", t.port),
+            ));
+            continue;
+        };
+        let call_ref = t.call_ref();
+        if known.contains(&call_ref) || store.port_call(&call_ref).await?.is_some() {
+            known.insert(call_ref);
+            continue;
+        }
+        let Some(carrier) = &t.carrier else {
+            problems.push(Problem::new(
+                t.path.clone(),
+                format!(
+                    "no port call {call_ref} is known yet: the carrier (publisherRole CA or AG) or its schedule must announce it first"
+                ),
+            ));
+            continue;
+        };
+        missing.carriers.push(Carrier {
+            code: carrier.clone(),
+            name: carrier.clone(),
+        });
+        missing.services.push(Service {
+            carrier: carrier.clone(),
+            code: t.service.clone(),
+            name: t.service.clone(),
+        });
+        missing.vessels.push(Vessel {
+            imo: t.vessel_imo.clone(),
+            name: t
+                .vessel_name
+                .clone()
+                .unwrap_or_else(|| format!("IMO {}", t.vessel_imo)),
+            mmsi: None,
+            call_sign: None,
+            operator: Some(carrier.clone()),
+            teu_capacity: None,
+        });
+        missing.port_calls.push(PortCall {
+            call_ref: call_ref.clone(),
+            port: t.port.clone(),
+            terminal: t
+                .terminal
+                .clone()
+                .filter(|code| port_terminals.contains(code)),
+            vessel_imo: t.vessel_imo.clone(),
+            carrier: carrier.clone(),
+            service: t.service.clone(),
+            import_voyage: t.import_voyage.clone(),
+            export_voyage: t
+                .export_voyage
+                .clone()
+                .unwrap_or_else(|| t.import_voyage.clone()),
+            times: Default::default(),
+            expected: TeuMoves::default(),
+            actual: None,
+            rail_share: 0.0,
+        });
+        known.insert(call_ref);
+    }
+    if !problems.is_empty() {
+        return Err(TimestampsRejected::Problems(problems));
+    }
+    // One row per key: several timestamps may announce the same carrier, service or vessel.
+    missing.carriers.sort_by(|a, b| a.code.cmp(&b.code));
+    missing.carriers.dedup_by(|a, b| a.code == b.code);
+    missing
+        .services
+        .sort_by(|a, b| (&a.carrier, &a.code).cmp(&(&b.carrier, &b.code)));
+    missing
+        .services
+        .dedup_by(|a, b| a.carrier == b.carrier && a.code == b.code);
+    missing.vessels.sort_by(|a, b| a.imo.cmp(&b.imo));
+    missing.vessels.dedup_by(|a, b| a.imo == b.imo);
+    let events: Vec<_> = timestamps.iter().map(|t| t.to_event(received_at)).collect();
+    Ok(store.record_events(&missing, &events).await?)
 }

@@ -91,9 +91,15 @@ pub trait Storage: Send + Sync {
     /// Writes a batch in one transaction: all of it or none of it.
     async fn write_batch(&self, batch: &Batch) -> Result<()>;
 
-    /// Appends events and folds the new ones into their port calls, in one transaction.
-    /// An event naming an unknown port call rejects the whole call.
-    async fn record_events(&self, events: &[PortCallEvent]) -> Result<EventOutcome>;
+    /// Appends events and folds them into their port calls, in one transaction. `missing`
+    /// holds what to create first where it does not exist yet (carriers, services, vessels,
+    /// port calls); what exists is kept as it is. An event naming a port call that neither
+    /// exists nor is in `missing` rejects the whole call.
+    async fn record_events(
+        &self,
+        missing: &Batch,
+        events: &[PortCallEvent],
+    ) -> Result<EventOutcome>;
 
     async fn ports(&self) -> Result<Vec<Port>>;
     async fn port(&self, locode: &str) -> Result<Option<Port>>;

@@ -199,3 +199,165 @@ async fn statistics_reject_bad_input_with_every_problem_and_write_nothing() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 }
+
+const JIT: &str = "/dcsa/jit/v1/timestamps";
+
+/// A carrier's estimated arrival at berth, as DCSA JIT 1.2 shapes it (our own sample).
+fn estimate(port: &str, voyage: &str, eta: &str) -> Value {
+    serde_json::json!({
+        "publisher": {"partyName": "Maersk A/S", "identifyingCodes": [{"DCSAResponsibleAgencyCode": "SMDG", "partyCode": "MSK", "codeListName": "LCL"}]},
+        "publisherRole": "CA",
+        "vesselIMONumber": "9074729",
+        "vessel": {"vesselIMONumber": "9074729", "name": "MAERSK HORIZON"},
+        "carrierServiceCode": "TP6",
+        "carrierVoyageNumber": voyage,
+        "UNLocationCode": port,
+        "facilitySMDGCode": "APMT",
+        "facilityTypeCode": "BRTH",
+        "eventClassifierCode": "EST",
+        "operationsEventTypeCode": "ARRI",
+        "eventDateTime": eta,
+    })
+}
+
+fn terminal_actual(voyage: &str, at: &str) -> Value {
+    let mut e = estimate("USLAX", voyage, at);
+    e["publisherRole"] = serde_json::json!("TR");
+    e["publisher"] = serde_json::json!({"partyName": "APM Terminals Pier 400"});
+    e["eventClassifierCode"] = serde_json::json!("ACT");
+    e
+}
+
+#[tokio::test]
+async fn jit_timestamps_create_the_call_once_and_fold_into_it() {
+    let f = fixture().await;
+    let body =
+        serde_json::json!([estimate("USLAX", "2648E", "2026-12-01T06:00:00-08:00")]).to_string();
+    let (status, answer) = post(&f, JIT, Some(&f.lax), "application/json", body.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(answer, serde_json::json!({"accepted": 1, "duplicates": 0}));
+    // The same again is a duplicate.
+    let (_, answer) = post(&f, JIT, Some(&f.lax), "application/json", body).await;
+    assert_eq!(answer, serde_json::json!({"accepted": 0, "duplicates": 1}));
+
+    let call = f
+        .state
+        .store
+        .port_call("USLAX-9074729-2648E")
+        .await
+        .unwrap()
+        .expect("created by the carrier's timestamp");
+    assert_eq!(call.carrier, "MSK");
+    assert_eq!(call.service, "TP6");
+    assert_eq!(
+        call.terminal, None,
+        "APMT is not a terminal this test port has"
+    );
+    assert_eq!(
+        call.times.estimated_arrival,
+        Some(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 1, 14, 0, 0).unwrap())
+    );
+    assert_eq!(
+        f.state.store.vessel("9074729").await.unwrap().unwrap().name,
+        "MAERSK HORIZON"
+    );
+
+    // Now the terminal may report the actual arrival, as a single object.
+    let (status, _) = post(
+        &f,
+        JIT,
+        Some(&f.lax),
+        "application/json",
+        terminal_actual("2648E", "2026-12-01T08:30:00-08:00").to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let call = f
+        .state
+        .store
+        .port_call("USLAX-9074729-2648E")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        call.times.actual_berth_arrival,
+        Some(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 1, 16, 30, 0).unwrap())
+    );
+    assert_eq!(
+        f.state.store.events_of_call(&call.call_ref).await.unwrap()[1].publisher,
+        "APM Terminals Pier 400"
+    );
+}
+
+#[tokio::test]
+async fn jit_timestamps_are_all_or_nothing() {
+    let f = fixture().await;
+    let mut bad = estimate("USLAX", "2649E", "2026-12-08T06:00:00");
+    bad["eventClassifierCode"] = serde_json::json!("MAYBE");
+    let body = serde_json::json!([estimate("USLAX", "2648E", "2026-12-01T06:00:00-08:00"), bad])
+        .to_string();
+    let (status, answer) = post(&f, JIT, Some(&f.lax), "application/json", body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let locations: Vec<&str> = answer["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["location"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        locations,
+        vec!["$[1].eventClassifierCode", "$[1].eventDateTime"]
+    );
+    assert_eq!(f.state.store.count_events().await.unwrap(), 0);
+    assert!(
+        f.state
+            .store
+            .port_call("USLAX-9074729-2648E")
+            .await
+            .unwrap()
+            .is_none(),
+        "the good item was not stored either"
+    );
+
+    // A terminal cannot announce a call nobody scheduled.
+    let (status, answer) = post(
+        &f,
+        JIT,
+        Some(&f.lax),
+        "application/json",
+        terminal_actual("2650E", "2026-12-15T08:00:00Z").to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(answer["problems"][0]["location"], "$");
+    assert!(answer["problems"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("no port call USLAX-9074729-2650E"));
+
+    // Unknown port, wrong port, wrong content type, no token.
+    let (status, answer) = post(
+        &f,
+        JIT,
+        Some(&f.lax),
+        "application/json",
+        estimate("NLRTM", "1E", "2026-12-01T06:00:00Z").to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(answer["problems"][0]["location"], "$.UNLocationCode");
+    let (status, _) = post(
+        &f,
+        JIT,
+        Some(&f.lax),
+        "application/json",
+        estimate("USLGB", "1E", "2026-12-01T06:00:00Z").to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = post(&f, JIT, Some(&f.lax), "text/plain", "{}").await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let (status, _) = post(&f, JIT, None, "application/json", "{}").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(f.state.store.count_events().await.unwrap(), 0);
+}

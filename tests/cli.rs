@@ -429,3 +429,70 @@ fn tokens_are_shown_once_and_listed_without_their_secret() {
         .contains("\trevoked\t"));
     assert!(!run(&["token", "revoke", "1"]).status.success());
 }
+
+#[test]
+fn import_events_reads_json_lines_and_skips_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data").display().to_string();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--data-dir", &data]);
+        portsignal(&all, &[]).output().unwrap()
+    };
+    assert!(run(&[
+        "port",
+        "add",
+        "USLAX",
+        "--name",
+        "Los Angeles",
+        "--tz",
+        "America/Los_Angeles"
+    ])
+    .status
+    .success());
+    let line = |role: &str, voyage: &str, classifier: &str| {
+        format!(
+            r#"{{"publisher":{{"identifyingCodes":[{{"DCSAResponsibleAgencyCode":"SMDG","partyCode":"MSK"}}]}},"publisherRole":"{role}","vesselIMONumber":"9074729","carrierServiceCode":"TP6","carrierVoyageNumber":"{voyage}","UNLocationCode":"USLAX","eventClassifierCode":"{classifier}","operationsEventTypeCode":"ARRI","eventDateTime":"2026-12-01T06:00:00-08:00"}}"#
+        )
+    };
+    let file = write(
+        dir.path(),
+        "events.jsonl",
+        &[
+            line("CA", "1E", "EST"),
+            line("CA", "1E", "BAD"),
+            line("TR", "2E", "ACT"),
+            line("CA", "1E", "PLN"),
+        ]
+        .join("\n"),
+    );
+    let out = run(&["import", "events", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("events.jsonl: line 2.eventClassifierCode: 'BAD' is not one of"),
+        "{stderr}"
+    );
+
+    let out = run(&["import", "events", &file, "--skip-invalid"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("line 3: no port call USLAX-9074729-2E is known yet"),
+        "{stderr}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "read 4, accepted 2, duplicates 0, rejected 2"
+    );
+    // Again: all duplicates.
+    let out = run(&["import", "events", &file, "--skip-invalid"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "read 4, accepted 0, duplicates 2, rejected 2"
+    );
+}

@@ -78,6 +78,7 @@ contract!(
     demo_port_agrees_with_its_statistics,
     clear_empties_every_table,
     events_in_any_order_leave_the_same_state,
+    events_may_bring_their_call_and_keep_what_exists,
     a_returning_estimate_is_news_but_a_resent_one_is_not,
     tokens_are_found_by_hash_limited_to_ports_and_revoked,
 );
@@ -269,7 +270,10 @@ async fn events_are_stored_once_and_fold_into_their_call(open: Opener) {
         event("C1", Act, Arri, Anch, t(9, 23), t(9, 23)),
     ];
     assert_eq!(
-        store.record_events(&events).await.unwrap(),
+        store
+            .record_events(&Batch::default(), &events)
+            .await
+            .unwrap(),
         EventOutcome {
             accepted: 3,
             duplicates: 0
@@ -301,7 +305,10 @@ async fn events_are_stored_once_and_fold_into_their_call(open: Opener) {
     let mut again = events.clone();
     again.push(event("C1", Act, Arri, Brth, t(10, 22), t(10, 22)));
     assert_eq!(
-        store.record_events(&again).await.unwrap(),
+        store
+            .record_events(&Batch::default(), &again)
+            .await
+            .unwrap(),
         EventOutcome {
             accepted: 1,
             duplicates: 3
@@ -338,7 +345,7 @@ async fn events_for_an_unknown_call_write_nothing(open: Opener) {
             t(3, 0),
         ),
     ];
-    match store.record_events(&events).await {
+    match store.record_events(&Batch::default(), &events).await {
         Err(StorageError::UnknownPortCall(r)) => assert_eq!(r, "NOPE"),
         other => panic!("expected UnknownPortCall, got {other:?}"),
     }
@@ -584,10 +591,10 @@ async fn events_in_any_order_leave_the_same_state(open: Opener) {
     };
     // In order, one request each; and the other call's stream backwards, also one by one.
     for e in stream("IN") {
-        store.record_events(&[e]).await.unwrap();
+        store.record_events(&Batch::default(), &[e]).await.unwrap();
     }
     for e in stream("OUT").into_iter().rev() {
-        store.record_events(&[e]).await.unwrap();
+        store.record_events(&Batch::default(), &[e]).await.unwrap();
     }
     let a = store.port_call("IN").await.unwrap().unwrap().times;
     let b = store.port_call("OUT").await.unwrap().unwrap().times;
@@ -611,8 +618,14 @@ async fn a_returning_estimate_is_news_but_a_resent_one_is_not(open: Opener) {
     let eta_a = issued(event("C1", Est, Arri, Brth, t(11, 0), t(3, 0)), t(3, 0));
     let eta_b = issued(event("C1", Est, Arri, Brth, t(12, 0), t(4, 0)), t(4, 0));
     let eta_a_again = issued(event("C1", Est, Arri, Brth, t(11, 0), t(5, 0)), t(5, 0));
-    store.record_events(&[eta_a.clone(), eta_b]).await.unwrap();
-    let outcome = store.record_events(&[eta_a_again, eta_a]).await.unwrap();
+    store
+        .record_events(&Batch::default(), &[eta_a.clone(), eta_b])
+        .await
+        .unwrap();
+    let outcome = store
+        .record_events(&Batch::default(), &[eta_a_again, eta_a])
+        .await
+        .unwrap();
     assert_eq!(
         outcome,
         EventOutcome {
@@ -626,4 +639,44 @@ async fn a_returning_estimate_is_news_but_a_resent_one_is_not(open: Opener) {
         Some(t(11, 0)),
         "back to the first estimate"
     );
+}
+
+async fn events_may_bring_their_call_and_keep_what_exists(open: Opener) {
+    use Classifier::*;
+    use EventType::*;
+    use FacilityType::*;
+    let store = open().await;
+    store.write_batch(&reference()).await.unwrap();
+    let mut missing = reference();
+    missing.ports.clear();
+    missing.terminals.clear();
+    missing.carriers[0].name = "MSK".into(); // what a feed knows: the code only
+    missing.vessels[0].name = "IMO 9074729".into();
+    missing.port_calls = vec![call("NEW", t(10, 8), 0.0)];
+    let events = vec![event("NEW", Est, Arri, Brth, t(10, 12), t(3, 0))];
+    let outcome = store.record_events(&missing, &events).await.unwrap();
+    assert_eq!(
+        outcome,
+        EventOutcome {
+            accepted: 1,
+            duplicates: 0
+        }
+    );
+    let created = store.port_call("NEW").await.unwrap().unwrap();
+    assert_eq!(created.times.estimated_arrival, Some(t(10, 12)));
+    assert_eq!(created.times.planned_arrival, Some(t(10, 8)));
+    assert_eq!(
+        store.vessel("9074729").await.unwrap().unwrap().name,
+        "MAERSK HORIZON",
+        "kept, not overwritten"
+    );
+
+    // Announcing the call again changes nothing of it but what its new events say.
+    let mut again = missing.clone();
+    again.port_calls[0].terminal = None;
+    let later = vec![event("NEW", Est, Arri, Brth, t(10, 14), t(4, 0))];
+    store.record_events(&again, &later).await.unwrap();
+    let kept = store.port_call("NEW").await.unwrap().unwrap();
+    assert_eq!(kept.terminal, Some("APMT".into()));
+    assert_eq!(kept.times.estimated_arrival, Some(t(10, 14)));
 }

@@ -8,7 +8,6 @@ use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 
@@ -19,19 +18,7 @@ pub async fn post_monthly(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<ImportSummary>), AppError> {
-    let content_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !content_type
-        .trim()
-        .to_ascii_lowercase()
-        .starts_with("text/csv")
-    {
-        return Err(AppError::UnsupportedMediaType(format!(
-            "expected Content-Type: text/csv, got '{content_type}'"
-        )));
-    }
+    super::require_content_type(&headers, "text/csv")?;
     let port = locode.to_uppercase();
     if state.store.port(&port).await?.is_none() {
         return Err(AppError::NotFound(format!(

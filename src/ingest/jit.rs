@@ -23,6 +23,8 @@ const CARRIER_ROLES: [&str; 2] = ["CA", "AG"];
 /// One valid timestamp, normalised.
 #[derive(Clone, Debug, PartialEq)]
 pub struct JitTimestamp {
+    /// Where it stood in the input (`$[3]`, `line 4`), for problems found later.
+    pub path: String,
     pub port: String,
     pub vessel_imo: String,
     pub vessel_name: Option<String>,
@@ -66,6 +68,37 @@ impl JitTimestamp {
             remark: self.remark.clone(),
         }
     }
+}
+
+/// Parses a file for `portsignal import events`: a JSON array or object as for [`parse`], or
+/// JSON lines (one timestamp per line; problems name the line).
+pub fn parse_file(text: &str) -> Parsed<JitTimestamp> {
+    if text.trim_start().starts_with('[') || serde_json::from_str::<Value>(text).is_ok() {
+        return parse(text.as_bytes());
+    }
+    let mut out = Parsed {
+        records: Vec::new(),
+        problems: Vec::new(),
+        read: 0,
+    };
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let path = format!("line {}", i + 1);
+        out.read += 1;
+        match serde_json::from_str::<Value>(line) {
+            Ok(v) => match timestamp(&path, &v) {
+                Ok(t) => out.records.push(t),
+                Err(mut problems) => out.problems.append(&mut problems),
+            },
+            Err(e) => out
+                .problems
+                .push(Problem::new(path, format!("not JSON: {e}"))),
+        }
+    }
+    out
 }
 
 /// Parses a request body: a timestamp object or an array of them. Paths in problems are JSON
@@ -302,6 +335,7 @@ fn timestamp(path: &str, item: &Value) -> Result<JitTimestamp, Vec<Problem>> {
     let role = role.expect("checked above");
     let (publisher_code, party_code) = publisher.expect("checked above");
     Ok(JitTimestamp {
+        path: path.to_owned(),
         port: port.expect("checked above"),
         vessel_imo: imo.expect("checked above"),
         vessel_name,
@@ -467,6 +501,21 @@ mod tests {
         assert_eq!(p.read, 3);
         assert!(p.problems[1].message.contains("check digit"));
         assert!(p.problems[9].message.contains("offset"));
+    }
+
+    #[test]
+    fn files_may_be_json_lines() {
+        let mut bad = sample();
+        bad["eventClassifierCode"] = json!("X");
+        let text = format!("{}\n\n{}\n", sample(), bad);
+        let p = parse_file(&text);
+        assert_eq!(p.read, 2);
+        assert_eq!(p.records[0].path, "line 1");
+        assert_eq!(p.problems[0].location, "line 3.eventClassifierCode");
+        assert_eq!(
+            parse_file(&json!([sample()]).to_string()).records[0].path,
+            "$[0]"
+        );
     }
 
     #[test]

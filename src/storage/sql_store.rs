@@ -70,6 +70,109 @@ macro_rules! sql_store {
             Ok(tokens)
         }
 
+        /// Creates the batch's reference data and port calls. Rows that exist already are
+        /// updated, or kept as they are with `keep`.
+        async fn write_rows(tx: &mut sqlx::Transaction<'static, $db>, batch: &Batch, keep: bool) -> Result<()> {
+        let head = format!("INSERT INTO ports ({PORT_COLUMNS}) ");
+        let tail = on_conflict(keep, " ON CONFLICT (locode) DO UPDATE SET name = excluded.name, \
+            time_zone = excluded.time_zone");
+        insert_rows(tx, &head, &batch.ports, &tail, |mut b, p| {
+            b.push_bind(&p.locode).push_bind(&p.name).push_bind(&p.time_zone);
+        })
+        .await?;
+
+        let head = format!("INSERT INTO terminals ({TERMINAL_COLUMNS}) ");
+        let tail = on_conflict(keep, " ON CONFLICT (port_locode, code) DO UPDATE SET name = excluded.name, \
+            berths = excluded.berths, gang_moves_per_hour = excluded.gang_moves_per_hour, \
+            daily_capacity_teu = excluded.daily_capacity_teu");
+        insert_rows(tx, &head, &batch.terminals, &tail, |mut b, t| {
+            b.push_bind(&t.port)
+                .push_bind(&t.code)
+                .push_bind(&t.name)
+                .push_bind(t.berths)
+                .push_bind(t.gang_moves_per_hour)
+                .push_bind(t.daily_capacity_teu);
+        })
+        .await?;
+
+        let tail = on_conflict(keep, " ON CONFLICT (code) DO UPDATE SET name = excluded.name");
+        insert_rows(tx, "INSERT INTO carriers (code, name) ", &batch.carriers, &tail, |mut b, c| {
+            b.push_bind(&c.code).push_bind(&c.name);
+        })
+        .await?;
+
+        let head = "INSERT INTO services (carrier_code, code, name) ";
+        let tail = on_conflict(keep, " ON CONFLICT (carrier_code, code) DO UPDATE SET name = excluded.name");
+        insert_rows(tx, head, &batch.services, &tail, |mut b, s| {
+            b.push_bind(&s.carrier).push_bind(&s.code).push_bind(&s.name);
+        })
+        .await?;
+
+        let head = format!("INSERT INTO vessels ({VESSEL_COLUMNS}) ");
+        let tail = on_conflict(keep, " ON CONFLICT (imo) DO UPDATE SET name = excluded.name, mmsi = excluded.mmsi, \
+            call_sign = excluded.call_sign, operator_code = excluded.operator_code, \
+            teu_capacity = excluded.teu_capacity");
+        insert_rows(tx, &head, &batch.vessels, &tail, |mut b, v| {
+            b.push_bind(&v.imo)
+                .push_bind(&v.name)
+                .push_bind(&v.mmsi)
+                .push_bind(&v.call_sign)
+                .push_bind(&v.operator)
+                .push_bind(v.teu_capacity);
+        })
+        .await?;
+
+        let head = format!("INSERT INTO port_calls ({PORT_CALL_COLUMNS}) ");
+        let updates: Vec<String> = PORT_CALL_COLUMNS
+            .split(',')
+            .map(str::trim)
+            .filter(|c| *c != "call_ref")
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
+        let tail = on_conflict(keep, &format!(" ON CONFLICT (call_ref) DO UPDATE SET {}", updates.join(", ")));
+        insert_rows(tx, &head, &batch.port_calls, &tail, |mut b, c| {
+            let t = &c.times;
+            let actual = c.actual;
+            b.push_bind(&c.call_ref)
+                .push_bind(&c.port)
+                .push_bind(&c.terminal)
+                .push_bind(&c.vessel_imo)
+                .push_bind(&c.carrier)
+                .push_bind(&c.service)
+                .push_bind(&c.import_voyage)
+                .push_bind(&c.export_voyage)
+                .push_bind(t.omitted)
+                .push_bind(t.planned_arrival)
+                .push_bind(t.estimated_arrival)
+                .push_bind(t.requested_arrival)
+                .push_bind(t.actual_anchorage_arrival)
+                .push_bind(t.actual_berth_arrival)
+                .push_bind(t.planned_departure)
+                .push_bind(t.estimated_departure)
+                .push_bind(t.actual_departure)
+                .push_bind(t.best_arrival())
+                .push_bind(c.expected.discharge_laden)
+                .push_bind(c.expected.discharge_empty)
+                .push_bind(c.expected.load_laden)
+                .push_bind(c.expected.load_empty)
+                .push_bind(actual.map(|m| m.discharge_laden))
+                .push_bind(actual.map(|m| m.discharge_empty))
+                .push_bind(actual.map(|m| m.load_laden))
+                .push_bind(actual.map(|m| m.load_empty))
+                .push_bind(c.rail_share);
+        })
+        .await?;
+            Ok(())
+        }
+
+        fn on_conflict(keep: bool, update: &str) -> String {
+            if keep {
+                " ON CONFLICT DO NOTHING".to_owned()
+            } else {
+                update.to_owned()
+            }
+        }
+
         #[async_trait]
         impl Storage for $store {
             fn backend(&self) -> Backend {
@@ -78,96 +181,7 @@ macro_rules! sql_store {
 
             async fn write_batch(&self, batch: &Batch) -> Result<()> {
                 let mut tx = self.begin_write().await?;
-                let head = format!("INSERT INTO ports ({PORT_COLUMNS}) ");
-                let tail = " ON CONFLICT (locode) DO UPDATE SET name = excluded.name, \
-                    time_zone = excluded.time_zone";
-                insert_rows(&mut tx, &head, &batch.ports, tail, |mut b, p| {
-                    b.push_bind(&p.locode).push_bind(&p.name).push_bind(&p.time_zone);
-                })
-                .await?;
-
-                let head = format!("INSERT INTO terminals ({TERMINAL_COLUMNS}) ");
-                let tail = " ON CONFLICT (port_locode, code) DO UPDATE SET name = excluded.name, \
-                    berths = excluded.berths, gang_moves_per_hour = excluded.gang_moves_per_hour, \
-                    daily_capacity_teu = excluded.daily_capacity_teu";
-                insert_rows(&mut tx, &head, &batch.terminals, tail, |mut b, t| {
-                    b.push_bind(&t.port)
-                        .push_bind(&t.code)
-                        .push_bind(&t.name)
-                        .push_bind(t.berths)
-                        .push_bind(t.gang_moves_per_hour)
-                        .push_bind(t.daily_capacity_teu);
-                })
-                .await?;
-
-                let tail = " ON CONFLICT (code) DO UPDATE SET name = excluded.name";
-                insert_rows(&mut tx, "INSERT INTO carriers (code, name) ", &batch.carriers, tail, |mut b, c| {
-                    b.push_bind(&c.code).push_bind(&c.name);
-                })
-                .await?;
-
-                let head = "INSERT INTO services (carrier_code, code, name) ";
-                let tail = " ON CONFLICT (carrier_code, code) DO UPDATE SET name = excluded.name";
-                insert_rows(&mut tx, head, &batch.services, tail, |mut b, s| {
-                    b.push_bind(&s.carrier).push_bind(&s.code).push_bind(&s.name);
-                })
-                .await?;
-
-                let head = format!("INSERT INTO vessels ({VESSEL_COLUMNS}) ");
-                let tail = " ON CONFLICT (imo) DO UPDATE SET name = excluded.name, mmsi = excluded.mmsi, \
-                    call_sign = excluded.call_sign, operator_code = excluded.operator_code, \
-                    teu_capacity = excluded.teu_capacity";
-                insert_rows(&mut tx, &head, &batch.vessels, tail, |mut b, v| {
-                    b.push_bind(&v.imo)
-                        .push_bind(&v.name)
-                        .push_bind(&v.mmsi)
-                        .push_bind(&v.call_sign)
-                        .push_bind(&v.operator)
-                        .push_bind(v.teu_capacity);
-                })
-                .await?;
-
-                let head = format!("INSERT INTO port_calls ({PORT_CALL_COLUMNS}) ");
-                let updates: Vec<String> = PORT_CALL_COLUMNS
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|c| *c != "call_ref")
-                    .map(|c| format!("{c} = excluded.{c}"))
-                    .collect();
-                let tail = format!(" ON CONFLICT (call_ref) DO UPDATE SET {}", updates.join(", "));
-                insert_rows(&mut tx, &head, &batch.port_calls, &tail, |mut b, c| {
-                    let t = &c.times;
-                    let actual = c.actual;
-                    b.push_bind(&c.call_ref)
-                        .push_bind(&c.port)
-                        .push_bind(&c.terminal)
-                        .push_bind(&c.vessel_imo)
-                        .push_bind(&c.carrier)
-                        .push_bind(&c.service)
-                        .push_bind(&c.import_voyage)
-                        .push_bind(&c.export_voyage)
-                        .push_bind(t.omitted)
-                        .push_bind(t.planned_arrival)
-                        .push_bind(t.estimated_arrival)
-                        .push_bind(t.requested_arrival)
-                        .push_bind(t.actual_anchorage_arrival)
-                        .push_bind(t.actual_berth_arrival)
-                        .push_bind(t.planned_departure)
-                        .push_bind(t.estimated_departure)
-                        .push_bind(t.actual_departure)
-                        .push_bind(t.best_arrival())
-                        .push_bind(c.expected.discharge_laden)
-                        .push_bind(c.expected.discharge_empty)
-                        .push_bind(c.expected.load_laden)
-                        .push_bind(c.expected.load_empty)
-                        .push_bind(actual.map(|m| m.discharge_laden))
-                        .push_bind(actual.map(|m| m.discharge_empty))
-                        .push_bind(actual.map(|m| m.load_laden))
-                        .push_bind(actual.map(|m| m.load_empty))
-                        .push_bind(c.rail_share);
-                })
-                .await?;
-
+                write_rows(&mut tx, batch, false).await?;
                 insert_events(&mut tx, &batch.events).await?;
 
                 let head = format!("INSERT INTO monthly_stats ({STATS_COLUMNS}, updated_at) ");
@@ -194,8 +208,9 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            async fn record_events(&self, events: &[PortCallEvent]) -> Result<EventOutcome> {
+            async fn record_events(&self, missing: &Batch, events: &[PortCallEvent]) -> Result<EventOutcome> {
                 let mut tx = self.begin_write().await?;
+                write_rows(&mut tx, missing, true).await?;
                 // Every call must exist before anything is written.
                 let mut calls: BTreeMap<&str, CallTimes> = BTreeMap::new();
                 for e in events {

@@ -1,0 +1,65 @@
+//! `POST /dcsa/jit/v1/timestamps`: DCSA Just-in-Time Port Call 1.2 timestamps, one object or an
+//! array, from a data provider. All or nothing; re-sent timestamps are counted, not stored.
+
+use super::Provider;
+use crate::error::AppError;
+use crate::ingest::{jit, store_timestamps, TimestampsRejected};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct Accepted {
+    pub accepted: u64,
+    pub duplicates: u64,
+}
+
+pub async fn post_timestamps(
+    State(state): State<AppState>,
+    Provider(token): Provider,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<Accepted>), AppError> {
+    super::require_content_type(&headers, "application/json")?;
+    let body = body.map_err(|e| AppError::from_body_rejection(e, super::JIT_BODY_LIMIT))?;
+    let parsed = jit::parse(&body);
+    if !parsed.problems.is_empty() {
+        return Err(AppError::Unprocessable {
+            message: format!(
+                "{} problem(s) in {} timestamp(s); nothing stored",
+                parsed.problems.len(),
+                parsed.read
+            ),
+            problems: parsed.problems,
+        });
+    }
+    let outcome = store_timestamps(
+        state.store.as_ref(),
+        &parsed.records,
+        chrono::Utc::now(),
+        |port| token.may_write(port),
+    )
+    .await
+    .map_err(|e| match e {
+        TimestampsRejected::Problems(problems) => AppError::Unprocessable {
+            message: format!("{} problem(s); nothing stored", problems.len()),
+            problems,
+        },
+        TimestampsRejected::Forbidden(port) => {
+            AppError::Forbidden(format!("token {} may not write for {port}", token.prefix))
+        }
+        TimestampsRejected::Storage(e) => AppError::Storage(e),
+    })?;
+    tracing::info!(token = %token.prefix, accepted = outcome.accepted, duplicates = outcome.duplicates, "JIT timestamps posted");
+    Ok((
+        StatusCode::CREATED,
+        Json(Accepted {
+            accepted: outcome.accepted,
+            duplicates: outcome.duplicates,
+        }),
+    ))
+}
