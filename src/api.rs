@@ -2,6 +2,7 @@
 
 mod auth;
 mod jit;
+mod ovs;
 mod statistics;
 
 pub use auth::Provider;
@@ -11,7 +12,7 @@ use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::HeaderMap;
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 
 /// Statistics files are small: a century of months is about 60 KB.
@@ -29,6 +30,12 @@ pub fn router() -> Router<AppState> {
         .route(
             "/dcsa/jit/v1/timestamps",
             post(jit::post_timestamps).layer(DefaultBodyLimit::max(JIT_BODY_LIMIT)),
+        )
+        .route(
+            "/dcsa/ovs/v3/service-schedules",
+            get(ovs::get_schedules)
+                .post(ovs::post_schedules)
+                .layer(DefaultBodyLimit::max(JIT_BODY_LIMIT)),
         )
 }
 

@@ -1,8 +1,8 @@
 //! The `portsignal` command: `serve` (default), `migrate`, `demo`, `import`, `port`, `token`.
 
 use crate::config::{
-    is_locode, Cli, Command, DemoArgs, ImportCommand, ImportEventsArgs, ImportStatisticsArgs,
-    PortAddArgs, PortCommand, Settings, TokenCommand, TokenCreateArgs,
+    is_locode, Cli, Command, DemoArgs, ImportCommand, ImportEventsArgs, ImportSchedulesArgs,
+    ImportStatisticsArgs, PortAddArgs, PortCommand, Settings, TokenCommand, TokenCreateArgs,
 };
 use crate::demo::{self, DemoOptions};
 use crate::domain::Port;
@@ -35,6 +35,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo(args) => demo_command(&settings, store, args).await,
         Command::Import(ImportCommand::Events(args)) => import_events(store.as_ref(), args).await,
+        Command::Import(ImportCommand::Schedules(args)) => {
+            import_schedules(store.as_ref(), args).await
+        }
         Command::Import(ImportCommand::Statistics(args)) => {
             import_statistics(store.as_ref(), args).await
         }
@@ -150,6 +153,34 @@ async fn import_events(store: &dyn Storage, args: ImportEventsArgs) -> anyhow::R
         outcome.accepted,
         outcome.duplicates,
         parsed.read - records.len()
+    );
+    Ok(())
+}
+
+async fn import_schedules(store: &dyn Storage, args: ImportSchedulesArgs) -> anyhow::Result<()> {
+    let file = args.file.display().to_string();
+    let body = std::fs::read(&args.file).with_context(|| format!("cannot read {file}"))?;
+    let (parsed, dummies) = crate::ingest::ovs::parse(&body);
+    if !parsed.problems.is_empty() {
+        for problem in &parsed.problems {
+            eprintln!("{file}: {problem}");
+        }
+        anyhow::bail!(
+            "{file}: {} problem(s); nothing imported",
+            parsed.problems.len()
+        );
+    }
+    let outcome =
+        crate::ingest::store_schedules(store, &parsed.records, chrono::Utc::now(), |_| true)
+            .await?;
+    println!(
+        "read {} transport calls: {} here, {} at other ports; events accepted {}, duplicates {}; {} dummy vessel schedules skipped",
+        parsed.read,
+        outcome.port_calls,
+        outcome.other_ports,
+        outcome.events_accepted,
+        outcome.events_duplicates,
+        dummies
     );
     Ok(())
 }

@@ -68,6 +68,14 @@ pub enum ImportCommand {
     Statistics(ImportStatisticsArgs),
     /// DCSA JIT 1.2 timestamps: a JSON array, one object, or JSON lines.
     Events(ImportEventsArgs),
+    /// DCSA OVS 3.0 service schedules: a JSON array of ServiceSchedule objects.
+    Schedules(ImportSchedulesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportSchedulesArgs {
+    /// The JSON file.
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,8 @@
 //! at the first, so one answer tells a data provider all that is wrong.
 
 pub mod jit;
+mod json;
+pub mod ovs;
 pub mod statistics_csv;
 
 use crate::domain::{MonthlyStats, PortCall, TeuMoves, Vessel};
@@ -201,17 +203,109 @@ pub async fn store_timestamps(
     if !problems.is_empty() {
         return Err(TimestampsRejected::Problems(problems));
     }
-    // One row per key: several timestamps may announce the same carrier, service or vessel.
-    missing.carriers.sort_by(|a, b| a.code.cmp(&b.code));
-    missing.carriers.dedup_by(|a, b| a.code == b.code);
-    missing
-        .services
-        .sort_by(|a, b| (&a.carrier, &a.code).cmp(&(&b.carrier, &b.code)));
-    missing
-        .services
-        .dedup_by(|a, b| a.carrier == b.carrier && a.code == b.code);
-    missing.vessels.sort_by(|a, b| a.imo.cmp(&b.imo));
-    missing.vessels.dedup_by(|a, b| a.imo == b.imo);
+    dedup_reference(&mut missing);
     let events: Vec<_> = timestamps.iter().map(|t| t.to_event(received_at)).collect();
     Ok(store.record_events(&missing, &events).await?)
+}
+
+/// What storing a schedule document did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ScheduleOutcome {
+    /// Transport calls at ports of this instance.
+    pub port_calls: usize,
+    /// Transport calls elsewhere on the loop, not stored.
+    pub other_ports: usize,
+    pub events_accepted: u64,
+    pub events_duplicates: u64,
+}
+
+/// Stores OVS transport calls at this instance's ports: the carrier, service, vessel and call
+/// are created where missing (existing ones keep their names), and each timestamp becomes an
+/// event folded into its call. All or nothing.
+pub async fn store_schedules(
+    store: &dyn Storage,
+    calls: &[ovs::ScheduledCall],
+    received_at: DateTime<Utc>,
+    may_write: impl Fn(&str) -> bool,
+) -> Result<ScheduleOutcome, TimestampsRejected> {
+    let mut outcome = ScheduleOutcome::default();
+    let mut terminals: HashMap<String, Option<HashSet<String>>> = HashMap::new();
+    let mut missing = Batch::default();
+    let mut events = Vec::new();
+    for call in calls {
+        if !terminals.contains_key(&call.port) {
+            let known = match store.port(&call.port).await? {
+                Some(_) => Some(
+                    store
+                        .terminals(&call.port)
+                        .await?
+                        .into_iter()
+                        .map(|t| t.code)
+                        .collect(),
+                ),
+                None => None,
+            };
+            terminals.insert(call.port.clone(), known);
+        }
+        let Some(port_terminals) = &terminals[&call.port] else {
+            outcome.other_ports += 1;
+            continue;
+        };
+        if !may_write(&call.port) {
+            return Err(TimestampsRejected::Forbidden(call.port.clone()));
+        }
+        outcome.port_calls += 1;
+        missing.carriers.push(Carrier {
+            code: call.carrier.clone(),
+            name: call.carrier.clone(),
+        });
+        missing.services.push(Service {
+            carrier: call.carrier.clone(),
+            code: call.service_code.clone(),
+            name: call.service_name.clone(),
+        });
+        missing.vessels.push(call.vessel.clone());
+        missing.port_calls.push(PortCall {
+            call_ref: call.call_ref(),
+            port: call.port.clone(),
+            terminal: call
+                .terminal
+                .clone()
+                .filter(|code| port_terminals.contains(code)),
+            vessel_imo: call.vessel.imo.clone(),
+            carrier: call.carrier.clone(),
+            service: call.service_code.clone(),
+            import_voyage: call.import_voyage.clone(),
+            export_voyage: call
+                .export_voyage
+                .clone()
+                .unwrap_or_else(|| call.import_voyage.clone()),
+            times: Default::default(),
+            expected: TeuMoves::default(),
+            actual: None,
+            rail_share: 0.0,
+        });
+        events.extend(call.events(received_at));
+    }
+    dedup_reference(&mut missing);
+    let recorded = store.record_events(&missing, &events).await?;
+    outcome.events_accepted = recorded.accepted;
+    outcome.events_duplicates = recorded.duplicates;
+    Ok(outcome)
+}
+
+/// One row per key: several timestamps or calls may name the same carrier, service or vessel.
+fn dedup_reference(batch: &mut Batch) {
+    batch.carriers.sort_by(|a, b| a.code.cmp(&b.code));
+    batch.carriers.dedup_by(|a, b| a.code == b.code);
+    batch
+        .services
+        .sort_by(|a, b| (&a.carrier, &a.code).cmp(&(&b.carrier, &b.code)));
+    batch
+        .services
+        .dedup_by(|a, b| a.carrier == b.carrier && a.code == b.code);
+    batch.vessels.sort_by(|a, b| a.imo.cmp(&b.imo));
+    batch.vessels.dedup_by(|a, b| a.imo == b.imo);
+    batch.port_calls.sort_by(|a, b| a.call_ref.cmp(&b.call_ref));
+    batch.port_calls.dedup_by(|a, b| a.call_ref == b.call_ref);
 }

@@ -56,6 +56,19 @@ pub struct Service {
     pub name: String,
 }
 
+/// Which port calls a listing wants, in order of best-known arrival, then reference.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CallFilter {
+    pub port: Option<String>,
+    pub service: Option<String>,
+    pub vessel_imo: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Start after this call (its best arrival and reference): the cursor of a listing.
+    pub after: Option<(DateTime<Utc>, String)>,
+    pub limit: u32,
+}
+
 /// Everything one write puts in the database, in one transaction: reference data and port
 /// calls are created or updated by key, events are appended as they are (duplicates skipped),
 /// statistics replace the month they name.
@@ -113,6 +126,9 @@ pub trait Storage: Send + Sync {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<PortCall>>;
+    /// Calls matching a filter, at most `filter.limit`, in (best arrival, reference) order.
+    async fn port_calls(&self, filter: &CallFilter) -> Result<Vec<PortCall>>;
+    async fn services(&self) -> Result<Vec<Service>>;
     /// A call's events in the order they were received.
     async fn events_of_call(&self, call_ref: &str) -> Result<Vec<PortCallEvent>>;
     async fn monthly_stats(&self, port: &str) -> Result<Vec<MonthlyStats>>;

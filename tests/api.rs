@@ -361,3 +361,194 @@ async fn jit_timestamps_are_all_or_nothing() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(f.state.store.count_events().await.unwrap(), 0);
 }
+
+const OVS: &str = "/dcsa/ovs/v3/service-schedules";
+
+/// A loop calling Shanghai (not a port of this instance) and Los Angeles twice, plus a dummy.
+fn schedule() -> Value {
+    let call = |port: &str, voyage: &str, status: Option<&str>, stamps: Value| {
+        let mut c = serde_json::json!({
+            "transportCallReference": format!("TP6-{port}-{voyage}"),
+            "carrierImportVoyageNumber": voyage,
+            "carrierExportVoyageNumber": voyage.replace('E', "W"),
+            "location": {"locationType": "UNLO", "UNLocationCode": port},
+            "timestamps": stamps,
+        });
+        if let Some(s) = status {
+            c["statusCode"] = serde_json::json!(s);
+        }
+        c
+    };
+    let arrival = |c: &str, at: &str| serde_json::json!({"eventTypeCode": "ARRI", "eventClassifierCode": c, "eventDateTime": at});
+    serde_json::json!([{
+        "carrierServiceName": "Transpacific 6",
+        "carrierServiceCode": "TP6",
+        "vesselSchedules": [
+            {
+                "vesselOperatorSMDGLinerCode": "MSK",
+                "vesselIMONumber": "9074729",
+                "vesselName": "MAERSK HORIZON",
+                "vesselCallSign": "OXYZ2",
+                "isDummyVessel": false,
+                "transportCalls": [
+                    call("CNSHA", "2648E", None, serde_json::json!([arrival("PLN", "2026-11-15T08:00:00+08:00")])),
+                    call("USLAX", "2648E", None, serde_json::json!([
+                        arrival("PLN", "2026-12-01T06:00:00-08:00"),
+                        arrival("EST", "2026-12-01T18:00:00-08:00"),
+                    ])),
+                    call("USLAX", "2655E", Some("OMIT"), serde_json::json!([arrival("PLN", "2026-12-29T06:00:00-08:00")])),
+                ]
+            },
+            {"vesselOperatorSMDGLinerCode": "MSK", "isDummyVessel": true, "transportCalls": []}
+        ]
+    }])
+}
+
+async fn get(f: &Fixture, path: &str) -> (StatusCode, HeaderMapOwned, Value) {
+    let response = portsignal::server::router(f.state.clone())
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        headers,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+type HeaderMapOwned = axum::http::HeaderMap;
+
+#[tokio::test]
+async fn what_one_system_posts_as_ovs_another_reads_back() {
+    let f = fixture().await;
+    let (status, answer) = post(
+        &f,
+        OVS,
+        Some(&f.lax),
+        "application/json",
+        schedule().to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(
+        answer,
+        serde_json::json!({"port_calls": 2, "other_ports": 1, "events_accepted": 4, "events_duplicates": 0}),
+        "two calls here (one with an OMIT event added), Shanghai skipped"
+    );
+    let (_, answer) = post(
+        &f,
+        OVS,
+        Some(&f.lax),
+        "application/json",
+        schedule().to_string(),
+    )
+    .await;
+    assert_eq!(
+        answer["events_duplicates"], 4,
+        "the same schedule again changes nothing"
+    );
+
+    // Public: no token needed to read.
+    let (status, _, body) = get(
+        &f,
+        &format!("{OVS}?carrierServiceCode=TP6&startDate=2026-11-01&endDate=2027-01-31"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let service = &body[0];
+    assert_eq!(service["carrierServiceName"], "Transpacific 6");
+    let vessel = &service["vesselSchedules"][0];
+    assert_eq!(vessel["vesselIMONumber"], "9074729");
+    assert_eq!(vessel["vesselName"], "MAERSK HORIZON");
+    assert_eq!(vessel["vesselCallSign"], "OXYZ2");
+    assert_eq!(vessel["isDummyVessel"], false);
+    let calls = vessel["transportCalls"].as_array().unwrap();
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0]["carrierImportVoyageNumber"], "2648E");
+    assert_eq!(calls[0]["carrierExportVoyageNumber"], "2648W");
+    assert_eq!(calls[0]["location"]["UNLocationCode"], "USLAX");
+    assert_eq!(
+        calls[0]["timestamps"],
+        serde_json::json!([
+            {"eventTypeCode": "ARRI", "eventClassifierCode": "PLN", "eventDateTime": "2026-12-01T14:00:00Z"},
+            {"eventTypeCode": "ARRI", "eventClassifierCode": "EST", "eventDateTime": "2026-12-02T02:00:00Z"},
+        ])
+    );
+    assert_eq!(calls[1]["statusCode"], "OMIT");
+
+    // Paging: one call per page, the cursor in a header.
+    let (_, headers, first) = get(
+        &f,
+        &format!("{OVS}?UNLocationCode=USLAX&startDate=2026-11-01&limit=1"),
+    )
+    .await;
+    let cursor = headers["next-page-cursor"].to_str().unwrap().to_owned();
+    let (_, headers, second) = get(
+        &f,
+        &format!("{OVS}?UNLocationCode=USLAX&startDate=2026-11-01&limit=1&cursor={cursor}"),
+    )
+    .await;
+    assert_eq!(
+        first[0]["vesselSchedules"][0]["transportCalls"][0]["carrierImportVoyageNumber"],
+        "2648E"
+    );
+    assert_eq!(
+        second[0]["vesselSchedules"][0]["transportCalls"][0]["carrierImportVoyageNumber"],
+        "2655E"
+    );
+    assert!(
+        headers.get("next-page-cursor").is_some(),
+        "a full page may have a next one"
+    );
+    let next = headers["next-page-cursor"].to_str().unwrap().to_owned();
+    let (_, headers, third) = get(
+        &f,
+        &format!("{OVS}?UNLocationCode=USLAX&startDate=2026-11-01&limit=1&cursor={next}"),
+    )
+    .await;
+    assert_eq!(third, serde_json::json!([]));
+    assert!(headers.get("next-page-cursor").is_none());
+
+    let (status, _, body) = get(&f, &format!("{OVS}?startDate=yesterday&limit=0")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["error"].as_str().unwrap().contains("query startDate"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn ovs_documents_are_checked_before_anything_is_stored() {
+    let f = fixture().await;
+    let mut bad = schedule();
+    bad[0]["vesselSchedules"][0]["vesselIMONumber"] = serde_json::json!("1234568");
+    bad[0]["vesselSchedules"][0]["transportCalls"][1]["statusCode"] = serde_json::json!("LATE");
+    bad[0]["vesselSchedules"][0]["transportCalls"][1]["timestamps"][0]["eventClassifierCode"] =
+        serde_json::json!("REQ");
+    let (status, answer) = post(&f, OVS, Some(&f.lax), "application/json", bad.to_string()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let locations: Vec<&str> = answer["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["location"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        locations,
+        vec![
+            "$[0].vesselSchedules[0].vesselIMONumber",
+            "$[0].vesselSchedules[0].transportCalls[1].statusCode",
+            "$[0].vesselSchedules[0].transportCalls[1].timestamps[0].eventClassifierCode",
+        ]
+    );
+    assert_eq!(f.state.store.count_events().await.unwrap(), 0);
+    // Writing needs a token for the port; a schedule for Long Beach is refused.
+    let long_beach = schedule().to_string().replace("USLAX", "USLGB");
+    let (status, _) = post(&f, OVS, Some(&f.lax), "application/json", long_beach).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = post(&f, OVS, None, "application/json", schedule().to_string()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

@@ -10,7 +10,9 @@ use portsignal::domain::{
     CallTimes, Classifier, EventType, FacilityType, MonthlyStats, Port, PortCall, PortCallEvent,
     Terminal, TeuMoves, Vessel,
 };
-use portsignal::storage::{self, Batch, Carrier, EventOutcome, Service, Storage, StorageError};
+use portsignal::storage::{
+    self, Batch, CallFilter, Carrier, EventOutcome, Service, Storage, StorageError,
+};
 use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
@@ -79,6 +81,7 @@ contract!(
     clear_empties_every_table,
     events_in_any_order_leave_the_same_state,
     events_may_bring_their_call_and_keep_what_exists,
+    port_calls_are_filtered_and_paged_by_cursor,
     a_returning_estimate_is_news_but_a_resent_one_is_not,
     tokens_are_found_by_hash_limited_to_ports_and_revoked,
 );
@@ -679,4 +682,81 @@ async fn events_may_bring_their_call_and_keep_what_exists(open: Opener) {
     let kept = store.port_call("NEW").await.unwrap().unwrap();
     assert_eq!(kept.terminal, Some("APMT".into()));
     assert_eq!(kept.times.estimated_arrival, Some(t(10, 14)));
+}
+
+async fn port_calls_are_filtered_and_paged_by_cursor(open: Opener) {
+    let store = open().await;
+    let mut batch = reference();
+    batch.services.push(Service {
+        carrier: "MSK".into(),
+        code: "TP2".into(),
+        name: "Transpacific 2".into(),
+    });
+    let mut other = call("B", t(5, 8), 1.0);
+    other.service = "TP2".into();
+    // A and C share an arrival: the reference orders them.
+    batch.port_calls = vec![
+        call("C", t(5, 8), 1.0),
+        other,
+        call("A", t(5, 8), 1.0),
+        call("D", t(9, 8), 1.0),
+    ];
+    store.write_batch(&batch).await.unwrap();
+    assert_eq!(store.services().await.unwrap().len(), 2);
+
+    let refs = |calls: Vec<PortCall>| calls.into_iter().map(|c| c.call_ref).collect::<Vec<_>>();
+    let all = CallFilter {
+        port: Some("USLAX".into()),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(
+        refs(store.port_calls(&all).await.unwrap()),
+        ["A", "B", "C", "D"]
+    );
+    let tp6 = CallFilter {
+        service: Some("TP6".into()),
+        ..all.clone()
+    };
+    assert_eq!(refs(store.port_calls(&tp6).await.unwrap()), ["A", "C", "D"]);
+    let window = CallFilter {
+        from: Some(t(5, 8)),
+        to: Some(t(9, 8)),
+        ..all.clone()
+    };
+    assert_eq!(
+        refs(store.port_calls(&window).await.unwrap()),
+        ["A", "B", "C"]
+    );
+    let vessel = CallFilter {
+        vessel_imo: Some("9999999".into()),
+        ..all.clone()
+    };
+    assert!(store.port_calls(&vessel).await.unwrap().is_empty());
+
+    // Pages of two, each starting after the last call of the one before.
+    let first = store
+        .port_calls(&CallFilter {
+            limit: 2,
+            ..all.clone()
+        })
+        .await
+        .unwrap();
+    let last = first.last().unwrap();
+    let after = Some((last.times.best_arrival().unwrap(), last.call_ref.clone()));
+    let second = store
+        .port_calls(&CallFilter {
+            limit: 2,
+            after,
+            ..all.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (refs(first), refs(second)),
+        (
+            vec!["A".to_string(), "B".into()],
+            vec!["C".to_string(), "D".into()]
+        )
+    );
 }

@@ -6,11 +6,12 @@
 //! `carrierVoyageNumber` (deprecated in favour of `carrierImportVoyageNumber`, which wins when
 //! both are given). `eventCreatedDateTime` (1.2 Beta-2, optional) is the publisher's issue time.
 
+use super::json::Fields;
 use super::{Parsed, Problem};
 use crate::config::is_locode;
 use crate::domain::port_call::imo_is_valid;
 use crate::domain::{Classifier, EventType, FacilityType, PortCallEvent};
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 /// JIT 1.2 `publisherRole`.
@@ -133,75 +134,6 @@ pub fn parse(body: &[u8]) -> Parsed<JitTimestamp> {
         }
     }
     out
-}
-
-/// Reads the fields of one object, collecting every problem.
-struct Fields<'a> {
-    path: &'a str,
-    object: &'a Map<String, Value>,
-    problems: Vec<Problem>,
-}
-
-impl Fields<'_> {
-    fn problem(&mut self, field: &str, message: impl Into<String>) {
-        self.problems
-            .push(Problem::new(format!("{}.{field}", self.path), message));
-    }
-
-    fn text(&mut self, field: &str, max: usize, required: bool) -> Option<String> {
-        match self.object.get(field) {
-            None | Some(Value::Null) if required => {
-                self.problem(field, "required");
-                None
-            }
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.trim().is_empty() && required => {
-                self.problem(field, "required, not empty");
-                None
-            }
-            Some(Value::String(s)) if s.chars().count() > max => {
-                self.problem(field, format!("at most {max} characters"));
-                None
-            }
-            Some(Value::String(s)) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
-            Some(_) => {
-                self.problem(field, "expected a string");
-                None
-            }
-        }
-    }
-
-    fn code<T>(
-        &mut self,
-        field: &str,
-        parse: fn(&str) -> Option<T>,
-        allowed: &[&str],
-    ) -> Option<T> {
-        let raw = self.text(field, 4, true)?;
-        let parsed = parse(&raw);
-        if parsed.is_none() {
-            self.problem(
-                field,
-                format!("'{raw}' is not one of {}", allowed.join(", ")),
-            );
-        }
-        parsed
-    }
-
-    fn date_time(&mut self, field: &str, required: bool) -> Option<DateTime<Utc>> {
-        let raw = self.text(field, 40, required)?;
-        match DateTime::parse_from_rfc3339(&raw) {
-            Ok(t) if (1990..=2100).contains(&t.year()) => Some(t.with_timezone(&Utc)),
-            Ok(_) => {
-                self.problem(field, format!("'{raw}' is outside 1990-2100"));
-                None
-            }
-            Err(_) => {
-                self.problem(field, format!("'{raw}' is not a date-time with an offset (ISO 8601, e.g. 2026-12-01T14:00:00-08:00)"));
-                None
-            }
-        }
-    }
 }
 
 fn timestamp(path: &str, item: &Value) -> Result<JitTimestamp, Vec<Problem>> {

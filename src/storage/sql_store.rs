@@ -342,6 +342,47 @@ macro_rules! sql_store {
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 
+            async fn port_calls(&self, filter: &crate::storage::CallFilter) -> Result<Vec<PortCall>> {
+                let mut q = QueryBuilder::<$db>::new(format!(
+                    "SELECT {PORT_CALL_COLUMNS} FROM port_calls WHERE best_arrival IS NOT NULL"
+                ));
+                if let Some(port) = &filter.port {
+                    q.push(" AND port_locode = ").push_bind(port);
+                }
+                if let Some(service) = &filter.service {
+                    q.push(" AND service_code = ").push_bind(service);
+                }
+                if let Some(imo) = &filter.vessel_imo {
+                    q.push(" AND vessel_imo = ").push_bind(imo);
+                }
+                if let Some(from) = filter.from {
+                    q.push(" AND best_arrival >= ").push_bind(from);
+                }
+                if let Some(to) = filter.to {
+                    q.push(" AND best_arrival < ").push_bind(to);
+                }
+                if let Some((at, call_ref)) = &filter.after {
+                    q.push(" AND (best_arrival > ").push_bind(*at);
+                    q.push(" OR (best_arrival = ").push_bind(*at);
+                    q.push(" AND call_ref > ").push_bind(call_ref);
+                    q.push("))");
+                }
+                q.push(" ORDER BY best_arrival, call_ref LIMIT ").push_bind(i64::from(filter.limit));
+                let rows: Vec<PortCallRow> = q.build_query_as().fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn services(&self) -> Result<Vec<crate::storage::Service>> {
+                let rows: Vec<(String, String, String)> =
+                    sqlx::query_as("SELECT carrier_code, code, name FROM services ORDER BY carrier_code, code")
+                        .fetch_all(self.reader())
+                        .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(carrier, code, name)| crate::storage::Service { carrier, code, name })
+                    .collect())
+            }
+
             async fn events_of_call(&self, call_ref: &str) -> Result<Vec<PortCallEvent>> {
                 let sql = format!(
                     "SELECT {EVENT_COLUMNS} FROM port_call_events WHERE call_ref = $1 \

@@ -1,0 +1,151 @@
+//! DCSA OVS 3.0 service schedules: `GET /dcsa/ovs/v3/service-schedules` publishes what we hold
+//! (public); `POST` takes the same document from a data provider.
+
+use super::Provider;
+use crate::error::AppError;
+use crate::ingest::{ovs, store_schedules, Problem, ScheduleOutcome, TimestampsRejected};
+use crate::state::AppState;
+use crate::storage::CallFilter;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use std::collections::HashMap;
+
+/// OVS 3.0: 100 by default.
+const DEFAULT_LIMIT: u32 = 100;
+const MAX_LIMIT: u32 = 1000;
+/// OVS 3.0.1 names the response header that carries the next page's cursor.
+const NEXT_PAGE_CURSOR: &str = "Next-Page-Cursor";
+
+pub async fn get_schedules(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let (filter, problems) = filter_from(&params, Utc::now());
+    if !problems.is_empty() {
+        let each: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        return Err(AppError::BadRequest(each.join("; ")));
+    }
+    let calls = state.store.port_calls(&filter).await?;
+    let services = state.store.services().await?;
+    let mut vessels = HashMap::new();
+    for imo in calls.iter().map(|c| c.vessel_imo.as_str()) {
+        if !vessels.contains_key(imo) {
+            if let Some(v) = state.store.vessel(imo).await? {
+                vessels.insert(imo.to_owned(), v);
+            }
+        }
+    }
+    let mut response = Json(ovs::publish(&calls, &services, &vessels)).into_response();
+    if calls.len() == filter.limit as usize {
+        if let Some(last) = calls.last() {
+            let at = last
+                .times
+                .best_arrival()
+                .map(|t| t.timestamp())
+                .unwrap_or_default();
+            if let Ok(value) = HeaderValue::from_str(&format!("{at}_{}", last.call_ref)) {
+                response.headers_mut().insert(NEXT_PAGE_CURSOR, value);
+            }
+        }
+    }
+    Ok(response)
+}
+
+/// The standard's query parameters as a storage filter; dates are whole days in UTC.
+fn filter_from(params: &HashMap<String, String>, now: DateTime<Utc>) -> (CallFilter, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut problem =
+        |name: &str, message: String| problems.push(Problem::new(format!("query {name}"), message));
+    let date = |name: &str, problem: &mut dyn FnMut(&str, String)| {
+        params
+            .get(name)
+            .and_then(|raw| match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+                Ok(d) => {
+                    Some(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists")))
+                }
+                Err(_) => {
+                    problem(name, format!("'{raw}' is not a date as YYYY-MM-DD"));
+                    None
+                }
+            })
+    };
+    let from = date("startDate", &mut problem).unwrap_or(now - Duration::days(91));
+    let to = date("endDate", &mut problem)
+        .map(|d| d + Duration::days(1))
+        .unwrap_or(now + Duration::days(183));
+    let limit = match params.get("limit").map(|l| l.parse::<u32>()) {
+        None => DEFAULT_LIMIT,
+        Some(Ok(l)) if (1..=MAX_LIMIT).contains(&l) => l,
+        Some(_) => {
+            problem(
+                "limit",
+                format!("expected a whole number from 1 to {MAX_LIMIT}"),
+            );
+            DEFAULT_LIMIT
+        }
+    };
+    let after = params.get("cursor").and_then(|c| {
+        let parsed = c.split_once('_').and_then(|(at, call_ref)| {
+            Some((
+                Utc.timestamp_opt(at.parse().ok()?, 0).single()?,
+                call_ref.to_owned(),
+            ))
+        });
+        if parsed.is_none() {
+            problem("cursor", "not a cursor this server gave out".into());
+        }
+        parsed
+    });
+    let filter = CallFilter {
+        port: params.get("UNLocationCode").map(|p| p.to_uppercase()),
+        service: params.get("carrierServiceCode").cloned(),
+        vessel_imo: params.get("vesselIMONumber").cloned(),
+        from: Some(from),
+        to: Some(to),
+        after,
+        limit,
+    };
+    (filter, problems)
+}
+
+pub async fn post_schedules(
+    State(state): State<AppState>,
+    Provider(token): Provider,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<ScheduleOutcome>), AppError> {
+    super::require_content_type(&headers, "application/json")?;
+    let body = body.map_err(|e| AppError::from_body_rejection(e, super::JIT_BODY_LIMIT))?;
+    let (parsed, dummies) = ovs::parse(&body);
+    if !parsed.problems.is_empty() {
+        return Err(AppError::Unprocessable {
+            message: format!(
+                "{} problem(s) in {} transport call(s); nothing stored",
+                parsed.problems.len(),
+                parsed.read
+            ),
+            problems: parsed.problems,
+        });
+    }
+    let outcome = store_schedules(state.store.as_ref(), &parsed.records, Utc::now(), |port| {
+        token.may_write(port)
+    })
+    .await
+    .map_err(|e| match e {
+        TimestampsRejected::Forbidden(port) => {
+            AppError::Forbidden(format!("token {} may not write for {port}", token.prefix))
+        }
+        TimestampsRejected::Problems(problems) => AppError::Unprocessable {
+            message: "nothing stored".into(),
+            problems,
+        },
+        TimestampsRejected::Storage(e) => AppError::Storage(e),
+    })?;
+    tracing::info!(token = %token.prefix, calls = outcome.port_calls, dummies, "OVS schedules posted");
+    Ok((StatusCode::CREATED, Json(outcome)))
+}
