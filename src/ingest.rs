@@ -8,7 +8,7 @@ pub mod ovs;
 pub mod statistics_csv;
 
 use crate::domain::{MonthlyStats, PortCall, TeuMoves, Vessel};
-use crate::storage::{Batch, Carrier, EventOutcome, Service, Storage, StorageError};
+use crate::storage::{Batch, Carrier, EventOutcome, Existing, Service, Storage, StorageError};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -205,7 +205,9 @@ pub async fn store_timestamps(
     }
     dedup_reference(&mut missing);
     let events: Vec<_> = timestamps.iter().map(|t| t.to_event(received_at)).collect();
-    Ok(store.record_events(&missing, &events).await?)
+    Ok(store
+        .record_events(&missing, Existing::Keep, &events)
+        .await?)
 }
 
 /// What storing a schedule document did.
@@ -288,7 +290,9 @@ pub async fn store_schedules(
         events.extend(call.events(received_at));
     }
     dedup_reference(&mut missing);
-    let recorded = store.record_events(&missing, &events).await?;
+    let recorded = store
+        .record_events(&missing, Existing::Keep, &events)
+        .await?;
     outcome.events_accepted = recorded.accepted;
     outcome.events_duplicates = recorded.duplicates;
     Ok(outcome)

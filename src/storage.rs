@@ -84,6 +84,17 @@ pub struct Batch {
     pub monthly_stats: Vec<MonthlyStats>,
 }
 
+/// What a write does to rows that exist already.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Existing {
+    /// Keep them as they are (a feed announcing a call that may be known better already).
+    Keep,
+    /// Update what a schedule owns: names, and a call's terminal, carrier, service, vessel,
+    /// export voyage, expected moves and rail share; keep what events derived (times) and what
+    /// was measured (actual moves).
+    UpdateSchedule,
+}
+
 /// How many of the events sent were new, and how many were already stored.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct EventOutcome {
@@ -104,13 +115,14 @@ pub trait Storage: Send + Sync {
     /// Writes a batch in one transaction: all of it or none of it.
     async fn write_batch(&self, batch: &Batch) -> Result<()>;
 
-    /// Appends events and folds them into their port calls, in one transaction. `missing`
-    /// holds what to create first where it does not exist yet (carriers, services, vessels,
-    /// port calls); what exists is kept as it is. An event naming a port call that neither
-    /// exists nor is in `missing` rejects the whole call.
+    /// Appends events and folds them into their port calls, in one transaction. `calls` holds
+    /// what to create first where it does not exist yet (carriers, services, vessels, port
+    /// calls); `existing` says what happens to rows that do. An event naming a port call that
+    /// neither exists nor is in `calls` rejects the whole call.
     async fn record_events(
         &self,
-        missing: &Batch,
+        calls: &Batch,
+        existing: Existing,
         events: &[PortCallEvent],
     ) -> Result<EventOutcome>;
 

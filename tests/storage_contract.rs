@@ -11,7 +11,7 @@ use portsignal::domain::{
     Terminal, TeuMoves, Vessel,
 };
 use portsignal::storage::{
-    self, Batch, CallFilter, Carrier, EventOutcome, Service, Storage, StorageError,
+    self, Batch, CallFilter, Carrier, EventOutcome, Existing, Service, Storage, StorageError,
 };
 use std::future::Future;
 use std::path::Path;
@@ -82,6 +82,7 @@ contract!(
     events_in_any_order_leave_the_same_state,
     events_may_bring_their_call_and_keep_what_exists,
     port_calls_are_filtered_and_paged_by_cursor,
+    a_schedule_update_keeps_what_events_and_measurements_said,
     a_returning_estimate_is_news_but_a_resent_one_is_not,
     tokens_are_found_by_hash_limited_to_ports_and_revoked,
 );
@@ -274,7 +275,7 @@ async fn events_are_stored_once_and_fold_into_their_call(open: Opener) {
     ];
     assert_eq!(
         store
-            .record_events(&Batch::default(), &events)
+            .record_events(&Batch::default(), Existing::Keep, &events)
             .await
             .unwrap(),
         EventOutcome {
@@ -309,7 +310,7 @@ async fn events_are_stored_once_and_fold_into_their_call(open: Opener) {
     again.push(event("C1", Act, Arri, Brth, t(10, 22), t(10, 22)));
     assert_eq!(
         store
-            .record_events(&Batch::default(), &again)
+            .record_events(&Batch::default(), Existing::Keep, &again)
             .await
             .unwrap(),
         EventOutcome {
@@ -348,7 +349,10 @@ async fn events_for_an_unknown_call_write_nothing(open: Opener) {
             t(3, 0),
         ),
     ];
-    match store.record_events(&Batch::default(), &events).await {
+    match store
+        .record_events(&Batch::default(), Existing::Keep, &events)
+        .await
+    {
         Err(StorageError::UnknownPortCall(r)) => assert_eq!(r, "NOPE"),
         other => panic!("expected UnknownPortCall, got {other:?}"),
     }
@@ -594,10 +598,16 @@ async fn events_in_any_order_leave_the_same_state(open: Opener) {
     };
     // In order, one request each; and the other call's stream backwards, also one by one.
     for e in stream("IN") {
-        store.record_events(&Batch::default(), &[e]).await.unwrap();
+        store
+            .record_events(&Batch::default(), Existing::Keep, &[e])
+            .await
+            .unwrap();
     }
     for e in stream("OUT").into_iter().rev() {
-        store.record_events(&Batch::default(), &[e]).await.unwrap();
+        store
+            .record_events(&Batch::default(), Existing::Keep, &[e])
+            .await
+            .unwrap();
     }
     let a = store.port_call("IN").await.unwrap().unwrap().times;
     let b = store.port_call("OUT").await.unwrap().unwrap().times;
@@ -622,11 +632,11 @@ async fn a_returning_estimate_is_news_but_a_resent_one_is_not(open: Opener) {
     let eta_b = issued(event("C1", Est, Arri, Brth, t(12, 0), t(4, 0)), t(4, 0));
     let eta_a_again = issued(event("C1", Est, Arri, Brth, t(11, 0), t(5, 0)), t(5, 0));
     store
-        .record_events(&Batch::default(), &[eta_a.clone(), eta_b])
+        .record_events(&Batch::default(), Existing::Keep, &[eta_a.clone(), eta_b])
         .await
         .unwrap();
     let outcome = store
-        .record_events(&Batch::default(), &[eta_a_again, eta_a])
+        .record_events(&Batch::default(), Existing::Keep, &[eta_a_again, eta_a])
         .await
         .unwrap();
     assert_eq!(
@@ -657,7 +667,10 @@ async fn events_may_bring_their_call_and_keep_what_exists(open: Opener) {
     missing.vessels[0].name = "IMO 9074729".into();
     missing.port_calls = vec![call("NEW", t(10, 8), 0.0)];
     let events = vec![event("NEW", Est, Arri, Brth, t(10, 12), t(3, 0))];
-    let outcome = store.record_events(&missing, &events).await.unwrap();
+    let outcome = store
+        .record_events(&missing, Existing::Keep, &events)
+        .await
+        .unwrap();
     assert_eq!(
         outcome,
         EventOutcome {
@@ -678,7 +691,10 @@ async fn events_may_bring_their_call_and_keep_what_exists(open: Opener) {
     let mut again = missing.clone();
     again.port_calls[0].terminal = None;
     let later = vec![event("NEW", Est, Arri, Brth, t(10, 14), t(4, 0))];
-    store.record_events(&again, &later).await.unwrap();
+    store
+        .record_events(&again, Existing::Keep, &later)
+        .await
+        .unwrap();
     let kept = store.port_call("NEW").await.unwrap().unwrap();
     assert_eq!(kept.terminal, Some("APMT".into()));
     assert_eq!(kept.times.estimated_arrival, Some(t(10, 14)));
@@ -758,5 +774,58 @@ async fn port_calls_are_filtered_and_paged_by_cursor(open: Opener) {
             vec!["A".to_string(), "B".into()],
             vec!["C".to_string(), "D".into()]
         )
+    );
+}
+
+async fn a_schedule_update_keeps_what_events_and_measurements_said(open: Opener) {
+    use Classifier::*;
+    use EventType::*;
+    use FacilityType::*;
+    let store = open().await;
+    let mut batch = reference();
+    let mut measured = call("C1", t(10, 8), 4000.0);
+    measured.actual = Some(TeuMoves {
+        discharge_laden: 3900.0,
+        discharge_empty: 80.0,
+        load_laden: 700.0,
+        load_empty: 1300.0,
+    });
+    batch.port_calls = vec![measured.clone()];
+    store.write_batch(&batch).await.unwrap();
+    let eta = vec![event("C1", Est, Arri, Brth, t(10, 20), t(3, 0))];
+    store
+        .record_events(&Batch::default(), Existing::Keep, &eta)
+        .await
+        .unwrap();
+
+    // A new schedule row: new expected moves, no terminal, and (wrongly) no times or actuals.
+    let mut revised = call("C1", t(1, 1), 5200.0);
+    revised.terminal = None;
+    revised.times = CallTimes::default();
+    revised.actual = None;
+    let mut renamed = reference();
+    renamed.vessels[0].name = "MAERSK HORIZON II".into();
+    renamed.port_calls = vec![revised];
+    store
+        .record_events(&renamed, Existing::UpdateSchedule, &[])
+        .await
+        .unwrap();
+
+    let c = store.port_call("C1").await.unwrap().unwrap();
+    assert_eq!(
+        c.expected.discharge_laden, 5200.0,
+        "the schedule owns expected moves"
+    );
+    assert_eq!(c.terminal, None);
+    assert_eq!(c.actual, measured.actual, "what was measured stays");
+    assert_eq!(
+        c.times.estimated_arrival,
+        Some(t(10, 20)),
+        "what events said stays"
+    );
+    assert_eq!(c.times.planned_arrival, Some(t(10, 8)));
+    assert_eq!(
+        store.vessel("9074729").await.unwrap().unwrap().name,
+        "MAERSK HORIZON II"
     );
 }

@@ -16,6 +16,13 @@ macro_rules! sql_store {
         use sqlx::QueryBuilder;
         use std::collections::BTreeMap;
 
+        /// The columns of a port call that its schedule owns (see `Existing::UpdateSchedule`).
+        const SCHEDULE_COLUMNS: [&str; 10] = [
+            "terminal_code", "carrier_code", "service_code", "export_voyage", "vessel_imo",
+            "exp_discharge_laden_teu", "exp_discharge_empty_teu", "exp_load_laden_teu",
+            "exp_load_empty_teu", "rail_share",
+        ];
+
         /// Rows per multi-row INSERT: 500 port calls are 13,500 binds, inside both drivers' limits.
         const CHUNK_ROWS: usize = 500;
 
@@ -71,8 +78,13 @@ macro_rules! sql_store {
         }
 
         /// Creates the batch's reference data and port calls. Rows that exist already are
-        /// updated, or kept as they are with `keep`.
-        async fn write_rows(tx: &mut sqlx::Transaction<'static, $db>, batch: &Batch, keep: bool) -> Result<()> {
+        /// replaced (`None`), or treated as `Existing` says.
+        async fn write_rows(
+            tx: &mut sqlx::Transaction<'static, $db>,
+            batch: &Batch,
+            existing: Option<crate::storage::Existing>,
+        ) -> Result<()> {
+        let keep = existing == Some(crate::storage::Existing::Keep);
         let head = format!("INSERT INTO ports ({PORT_COLUMNS}) ");
         let tail = on_conflict(keep, " ON CONFLICT (locode) DO UPDATE SET name = excluded.name, \
             time_zone = excluded.time_zone");
@@ -123,12 +135,17 @@ macro_rules! sql_store {
         .await?;
 
         let head = format!("INSERT INTO port_calls ({PORT_CALL_COLUMNS}) ");
-        let updates: Vec<String> = PORT_CALL_COLUMNS
-            .split(',')
-            .map(str::trim)
-            .filter(|c| *c != "call_ref")
-            .map(|c| format!("{c} = excluded.{c}"))
-            .collect();
+        let updates: Vec<String> = match existing {
+            Some(crate::storage::Existing::UpdateSchedule) => {
+                SCHEDULE_COLUMNS.iter().map(|c| format!("{c} = excluded.{c}")).collect()
+            }
+            _ => PORT_CALL_COLUMNS
+                .split(',')
+                .map(str::trim)
+                .filter(|c| *c != "call_ref")
+                .map(|c| format!("{c} = excluded.{c}"))
+                .collect(),
+        };
         let tail = on_conflict(keep, &format!(" ON CONFLICT (call_ref) DO UPDATE SET {}", updates.join(", ")));
         insert_rows(tx, &head, &batch.port_calls, &tail, |mut b, c| {
             let t = &c.times;
@@ -181,7 +198,7 @@ macro_rules! sql_store {
 
             async fn write_batch(&self, batch: &Batch) -> Result<()> {
                 let mut tx = self.begin_write().await?;
-                write_rows(&mut tx, batch, false).await?;
+                write_rows(&mut tx, batch, None).await?;
                 insert_events(&mut tx, &batch.events).await?;
 
                 let head = format!("INSERT INTO monthly_stats ({STATS_COLUMNS}, updated_at) ");
@@ -208,9 +225,14 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            async fn record_events(&self, missing: &Batch, events: &[PortCallEvent]) -> Result<EventOutcome> {
+            async fn record_events(
+                &self,
+                calls: &Batch,
+                existing: crate::storage::Existing,
+                events: &[PortCallEvent],
+            ) -> Result<EventOutcome> {
                 let mut tx = self.begin_write().await?;
-                write_rows(&mut tx, missing, true).await?;
+                write_rows(&mut tx, calls, Some(existing)).await?;
                 // Every call must exist before anything is written.
                 let mut calls: BTreeMap<&str, CallTimes> = BTreeMap::new();
                 for e in events {
