@@ -35,6 +35,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo(args) => demo_command(&settings, store, args).await,
         Command::Import(ImportCommand::Events(args)) => import_events(store.as_ref(), args).await,
+        Command::Import(ImportCommand::PortCalls(args)) => {
+            import_port_calls(store.as_ref(), args).await
+        }
         Command::Import(ImportCommand::Schedules(args)) => {
             import_schedules(store.as_ref(), args).await
         }
@@ -181,6 +184,54 @@ async fn import_schedules(store: &dyn Storage, args: ImportSchedulesArgs) -> any
         outcome.events_accepted,
         outcome.events_duplicates,
         dummies
+    );
+    Ok(())
+}
+
+async fn import_port_calls(store: &dyn Storage, args: ImportEventsArgs) -> anyhow::Result<()> {
+    use crate::ingest::{port_calls_csv, store_port_calls, TimestampsRejected};
+    let file = args.file.display().to_string();
+    let input = std::fs::File::open(&args.file).with_context(|| format!("cannot read {file}"))?;
+    let parsed = port_calls_csv::parse(std::io::BufReader::new(input), chrono::Utc::now());
+    let mut problems = parsed.problems;
+    let mut rows = parsed.records;
+    let outcome = loop {
+        if !problems.is_empty() && !args.skip_invalid {
+            for problem in &problems {
+                eprintln!("{file}: {problem}");
+            }
+            anyhow::bail!(
+                "{file}: {} problem(s) in {} row(s); nothing imported (--skip-invalid imports the valid rows)",
+                problems.len(),
+                parsed.read
+            );
+        }
+        match store_port_calls(store, &rows).await {
+            Ok(outcome) => break outcome,
+            Err(TimestampsRejected::Problems(more)) if args.skip_invalid => {
+                let before = rows.len();
+                rows.retain(|r| {
+                    !more
+                        .iter()
+                        .any(|p| p.location.starts_with(&format!("{},", r.row)))
+                });
+                anyhow::ensure!(rows.len() < before, "{file}: problems that name no row");
+                problems.extend(more);
+            }
+            Err(TimestampsRejected::Problems(more)) => problems.extend(more),
+            Err(e) => return Err(e.into()),
+        }
+    };
+    for problem in &problems {
+        eprintln!("{file}: {problem}");
+    }
+    println!(
+        "read {}, accepted {} calls, rejected {}; schedule events accepted {}, duplicates {}",
+        parsed.read,
+        rows.len(),
+        parsed.read - rows.len(),
+        outcome.accepted,
+        outcome.duplicates
     );
     Ok(())
 }

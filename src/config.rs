@@ -70,6 +70,8 @@ pub enum ImportCommand {
     Events(ImportEventsArgs),
     /// DCSA OVS 3.0 service schedules: a JSON array of ServiceSchedule objects.
     Schedules(ImportSchedulesArgs),
+    /// Port calls from CSV, one row per call (see README, "Importing data").
+    PortCalls(ImportEventsArgs),
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 pub mod jit;
 mod json;
 pub mod ovs;
+pub mod port_calls_csv;
 pub mod statistics_csv;
 
 use crate::domain::{MonthlyStats, PortCall, TeuMoves, Vessel};
@@ -34,6 +35,61 @@ impl Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// A CSV reader as our imports read files: trimmed cells, rows of any length (checked per row).
+pub(crate) fn csv_reader<R: std::io::Read>(input: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(input)
+}
+
+/// Maps the header's column names (any order, any case, a byte-order mark ignored) to their
+/// positions, with a problem for each unknown, repeated or missing column.
+pub(crate) fn csv_columns<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    required: &[&'static str],
+    optional: &[&'static str],
+) -> Result<HashMap<&'static str, usize>, Vec<Problem>> {
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
+            .collect(),
+        Err(e) => {
+            return Err(vec![Problem::new(
+                "row 1",
+                format!("cannot read the header: {e}"),
+            )])
+        }
+    };
+    let known: Vec<&'static str> = required.iter().chain(optional).copied().collect();
+    let mut problems = Vec::new();
+    let mut column = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        match known.iter().find(|k| **k == h) {
+            Some(k) if column.insert(*k, i).is_some() => {
+                problems.push(Problem::new("row 1", format!("column '{h}' appears twice")))
+            }
+            Some(_) => {}
+            None => problems.push(Problem::new(
+                format!("row 1, column {}", i + 1),
+                format!("unknown column '{h}': expected {}", known.join(", ")),
+            )),
+        }
+    }
+    for r in required.iter().filter(|r| !column.contains_key(*r)) {
+        problems.push(Problem::new(
+            "row 1",
+            format!("missing required column '{r}'"),
+        ));
+    }
+    if problems.is_empty() {
+        Ok(column)
+    } else {
+        Err(problems)
     }
 }
 
@@ -312,4 +368,70 @@ fn dedup_reference(batch: &mut Batch) {
     batch.vessels.dedup_by(|a, b| a.imo == b.imo);
     batch.port_calls.sort_by(|a, b| a.call_ref.cmp(&b.call_ref));
     batch.port_calls.dedup_by(|a, b| a.call_ref == b.call_ref);
+}
+
+/// Stores port-call rows: each call's schedule (vessel, terminal, voyages, expected moves) is
+/// created or updated, its times become events, and what events and measurements said before
+/// is kept. Rows naming an unknown port or terminal are problems. All or nothing.
+pub async fn store_port_calls(
+    store: &dyn Storage,
+    rows: &[port_calls_csv::CallRow],
+) -> Result<EventOutcome, TimestampsRejected> {
+    let mut problems = Vec::new();
+    let mut terminals: HashMap<String, Option<Vec<String>>> = HashMap::new();
+    let mut batch = Batch::default();
+    let mut events = Vec::new();
+    for r in rows {
+        let port = &r.call.port;
+        if !terminals.contains_key(port) {
+            let known = match store.port(port).await? {
+                Some(_) => Some(
+                    store
+                        .terminals(port)
+                        .await?
+                        .into_iter()
+                        .map(|t| t.code)
+                        .collect(),
+                ),
+                None => None,
+            };
+            terminals.insert(port.clone(), known);
+        }
+        let Some(codes) = &terminals[port] else {
+            problems.push(Problem::new(
+                format!("{}, column port", r.row),
+                format!("unknown port {port}"),
+            ));
+            continue;
+        };
+        if let Some(t) = r.call.terminal.as_ref().filter(|t| !codes.contains(t)) {
+            problems.push(Problem::new(
+                format!("{}, column terminal", r.row),
+                format!(
+                    "unknown terminal {t} at {port}: expected one of {}",
+                    codes.join(", ")
+                ),
+            ));
+            continue;
+        }
+        batch.carriers.push(Carrier {
+            code: r.call.carrier.clone(),
+            name: r.call.carrier.clone(),
+        });
+        batch.services.push(Service {
+            carrier: r.call.carrier.clone(),
+            code: r.call.service.clone(),
+            name: r.call.service.clone(),
+        });
+        batch.vessels.push(r.vessel.clone());
+        batch.port_calls.push(r.call.clone());
+        events.extend(r.events.iter().cloned());
+    }
+    if !problems.is_empty() {
+        return Err(TimestampsRejected::Problems(problems));
+    }
+    dedup_reference(&mut batch);
+    Ok(store
+        .record_events(&batch, Existing::UpdateSchedule, &events)
+        .await?)
 }

@@ -496,3 +496,75 @@ fn import_events_reads_json_lines_and_skips_only_when_asked() {
         "read 4, accepted 0, duplicates 2, rejected 2"
     );
 }
+
+#[tokio::test]
+async fn import_port_calls_updates_the_schedule_and_keeps_what_events_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data").display().to_string();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--data-dir", &data]);
+        portsignal(&all, &[]).output().unwrap()
+    };
+    assert!(run(&[
+        "port",
+        "add",
+        "USLAX",
+        "--name",
+        "Los Angeles",
+        "--tz",
+        "America/Los_Angeles"
+    ])
+    .status
+    .success());
+    let header = "port,vessel_imo,vessel_name,carrier,service,voyage,terminal,planned_arrival,estimated_arrival,discharge_laden_teu";
+    let sheet = |teu: u32, terminal: &str| {
+        format!(
+            "{header}\nUSLAX,9074729,MAERSK HORIZON,MSK,TP6,2648E,{terminal},2026-12-01T06:00:00-08:00,2026-12-01T09:00:00-08:00,{teu}\n\
+             USLAX,9321483,KING OF THE SEAS,MSK,TP6,2649E,,2026-12-08T06:00:00-08:00,,3000\n"
+        )
+    };
+    let file = write(dir.path(), "calls.csv", &sheet(4000, "APMT"));
+    let out = run(&["import", "port-calls", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("row 2, column terminal: unknown terminal APMT at USLAX"));
+
+    let out = run(&["import", "port-calls", &file, "--skip-invalid"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "read 2, accepted 1 calls, rejected 1; schedule events accepted 1, duplicates 0"
+    );
+
+    let file = write(dir.path(), "calls.csv", &sheet(4000, ""));
+    assert!(run(&["import", "port-calls", &file]).status.success());
+    // A revised sheet: more TEU expected; the estimate it repeats changes nothing.
+    let file = write(dir.path(), "calls.csv", &sheet(4600, ""));
+    let out = run(&["import", "port-calls", &file]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "read 2, accepted 2 calls, rejected 0; schedule events accepted 0, duplicates 3"
+    );
+    let store = portsignal::storage::open(None, std::path::Path::new(&data))
+        .await
+        .unwrap();
+    let call = store
+        .port_call("USLAX-9074729-2648E")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(call.expected.discharge_laden, 4600.0);
+    assert_eq!(
+        call.times.estimated_arrival.unwrap().to_rfc3339(),
+        "2026-12-01T17:00:00+00:00"
+    );
+    assert_eq!(
+        store.vessel("9321483").await.unwrap().unwrap().name,
+        "KING OF THE SEAS"
+    );
+}

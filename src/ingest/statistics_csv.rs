@@ -23,55 +23,14 @@ pub fn parse(port: &str, input: impl Read) -> Parsed<MonthlyStats> {
         problems: Vec::new(),
         read: 0,
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(input);
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
-            .collect(),
-        Err(e) => {
-            out.problems.push(Problem::new(
-                "row 1",
-                format!("cannot read the header: {e}"),
-            ));
+    let mut reader = super::csv_reader(input);
+    let column = match super::csv_columns(&mut reader, &REQUIRED, &OPTIONAL) {
+        Ok(c) => c,
+        Err(mut problems) => {
+            out.problems.append(&mut problems);
             return out;
         }
     };
-    let mut column: HashMap<&str, usize> = HashMap::new();
-    for (i, h) in headers.iter().enumerate() {
-        match REQUIRED.iter().chain(OPTIONAL.iter()).find(|k| **k == h) {
-            Some(known) if column.insert(known, i).is_some() => out
-                .problems
-                .push(Problem::new("row 1", format!("column '{h}' appears twice"))),
-            Some(_) => {}
-            None => out.problems.push(Problem::new(
-                format!("row 1, column {}", i + 1),
-                format!(
-                    "unknown column '{h}': expected {}",
-                    REQUIRED
-                        .iter()
-                        .chain(OPTIONAL.iter())
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )),
-        }
-    }
-    for required in REQUIRED {
-        if !column.contains_key(required) {
-            out.problems.push(Problem::new(
-                "row 1",
-                format!("missing required column '{required}'"),
-            ));
-        }
-    }
-    if !out.problems.is_empty() {
-        return out;
-    }
 
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, record) in reader.records().enumerate() {

@@ -84,7 +84,10 @@ macro_rules! sql_store {
             batch: &Batch,
             existing: Option<crate::storage::Existing>,
         ) -> Result<()> {
-        let keep = existing == Some(crate::storage::Existing::Keep);
+        // Ports, terminals, carriers and services are named by whoever set them up: feeds and
+        // schedules add the missing ones and leave the rest.
+        let keep = existing.is_some();
+        let keep_all = existing == Some(crate::storage::Existing::Keep);
         let head = format!("INSERT INTO ports ({PORT_COLUMNS}) ");
         let tail = on_conflict(keep, " ON CONFLICT (locode) DO UPDATE SET name = excluded.name, \
             time_zone = excluded.time_zone");
@@ -121,9 +124,12 @@ macro_rules! sql_store {
         .await?;
 
         let head = format!("INSERT INTO vessels ({VESSEL_COLUMNS}) ");
-        let tail = on_conflict(keep, " ON CONFLICT (imo) DO UPDATE SET name = excluded.name, mmsi = excluded.mmsi, \
-            call_sign = excluded.call_sign, operator_code = excluded.operator_code, \
-            teu_capacity = excluded.teu_capacity");
+        // What a source does not say (None) does not erase what another said.
+        let tail = on_conflict(keep_all, " ON CONFLICT (imo) DO UPDATE SET name = excluded.name, \
+            mmsi = COALESCE(excluded.mmsi, vessels.mmsi), \
+            call_sign = COALESCE(excluded.call_sign, vessels.call_sign), \
+            operator_code = COALESCE(excluded.operator_code, vessels.operator_code), \
+            teu_capacity = COALESCE(excluded.teu_capacity, vessels.teu_capacity)");
         insert_rows(tx, &head, &batch.vessels, &tail, |mut b, v| {
             b.push_bind(&v.imo)
                 .push_bind(&v.name)
@@ -146,7 +152,7 @@ macro_rules! sql_store {
                 .map(|c| format!("{c} = excluded.{c}"))
                 .collect(),
         };
-        let tail = on_conflict(keep, &format!(" ON CONFLICT (call_ref) DO UPDATE SET {}", updates.join(", ")));
+        let tail = on_conflict(keep_all, &format!(" ON CONFLICT (call_ref) DO UPDATE SET {}", updates.join(", ")));
         insert_rows(tx, &head, &batch.port_calls, &tail, |mut b, c| {
             let t = &c.times;
             let actual = c.actual;
