@@ -192,6 +192,8 @@ pub async fn store_timestamps(
 
     let mut missing = Batch::default();
     let mut known: HashSet<String> = HashSet::new();
+    let refs: Vec<String> = timestamps.iter().map(|t| t.call_ref()).collect();
+    let existing = store.existing_port_calls(&refs).await?;
     for t in timestamps {
         let Some(port_terminals) = terminals.get(&t.port) else {
             problems.push(Problem::new(
@@ -201,8 +203,7 @@ pub async fn store_timestamps(
             continue;
         };
         let call_ref = t.call_ref();
-        if known.contains(&call_ref) || store.port_call(&call_ref).await?.is_some() {
-            known.insert(call_ref);
+        if known.contains(&call_ref) || existing.contains(&call_ref) {
             continue;
         }
         let Some(carrier) = &t.carrier else {

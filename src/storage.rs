@@ -131,6 +131,11 @@ pub trait Storage: Send + Sync {
     async fn terminals(&self, port: &str) -> Result<Vec<Terminal>>;
     async fn vessel(&self, imo: &str) -> Result<Option<Vessel>>;
     async fn port_call(&self, call_ref: &str) -> Result<Option<PortCall>>;
+    /// Which of these port calls exist.
+    async fn existing_port_calls(
+        &self,
+        call_refs: &[String],
+    ) -> Result<std::collections::HashSet<String>>;
     /// Calls whose best-known arrival is in `[from, to)`, in arrival order.
     async fn port_calls_arriving(
         &self,

@@ -119,6 +119,14 @@ impl From<TimesRow> for CallTimes {
     }
 }
 
+/// A call's reference with its times.
+#[derive(sqlx::FromRow)]
+pub struct CallTimesRow {
+    pub call_ref: String,
+    #[sqlx(flatten)]
+    pub times: TimesRow,
+}
+
 #[derive(sqlx::FromRow)]
 pub struct PortCallRow {
     call_ref: String,

@@ -240,57 +240,72 @@ macro_rules! sql_store {
                 let mut tx = self.begin_write().await?;
                 write_rows(&mut tx, calls, Some(existing)).await?;
                 // Every call must exist before anything is written.
-                let mut calls: BTreeMap<&str, CallTimes> = BTreeMap::new();
-                for e in events {
-                    if calls.contains_key(e.call_ref.as_str()) {
-                        continue;
+                let mut wanted: Vec<&str> = events.iter().map(|e| e.call_ref.as_str()).collect();
+                wanted.sort_unstable();
+                wanted.dedup();
+                let mut calls: BTreeMap<String, CallTimes> = BTreeMap::new();
+                for chunk in wanted.chunks(CHUNK_ROWS) {
+                    let mut q = QueryBuilder::<$db>::new(format!(
+                        "SELECT call_ref, {TIME_COLUMNS} FROM port_calls WHERE call_ref IN ("
+                    ));
+                    let mut list = q.separated(", ");
+                    for call_ref in chunk {
+                        list.push_bind(*call_ref);
                     }
-                    let sql = format!("SELECT {TIME_COLUMNS} FROM port_calls WHERE call_ref = $1");
-                    let row: Option<TimesRow> =
-                        sqlx::query_as(&sql).bind(&e.call_ref).fetch_optional(&mut *tx).await?;
-                    let times = row.ok_or_else(|| StorageError::UnknownPortCall(e.call_ref.clone()))?;
-                    calls.insert(&e.call_ref, times.into());
+                    q.push(")");
+                    let rows: Vec<CallTimesRow> = q.build_query_as().fetch_all(&mut *tx).await?;
+                    calls.extend(rows.into_iter().map(|r| (r.call_ref, r.times.into())));
+                }
+                if let Some(unknown) = wanted.iter().find(|c| !calls.contains_key(**c)) {
+                    return Err(StorageError::UnknownPortCall((*unknown).to_owned()));
                 }
 
-                let mut outcome = EventOutcome::default();
-                let mut touched: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
-                let sql = format!(
-                    "INSERT INTO port_call_events ({EVENT_COLUMNS}) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING"
-                );
-                for e in events {
-                    let done = sqlx::query(&sql)
-                        .bind(&e.call_ref)
-                        .bind(&e.source)
-                        .bind(&e.publisher)
-                        .bind(e.classifier.code())
-                        .bind(e.event_type.code())
-                        .bind(e.facility_type.code())
-                        .bind(e.event_time)
-                        .bind(e.issued_at)
-                        .bind(e.received_at)
-                        .bind(&e.delay_reason)
-                        .bind(&e.remark)
-                        .execute(&mut *tx)
-                        .await?;
-                    if done.rows_affected() == 1 {
-                        outcome.accepted += 1;
-                        touched.insert(&e.call_ref);
-                    } else {
-                        outcome.duplicates += 1;
-                    }
+                // Insert in chunks; RETURNING names the events that were new.
+                let mut touched: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+                let mut accepted = 0u64;
+                for chunk in events.chunks(CHUNK_ROWS) {
+                    let mut q = QueryBuilder::<$db>::new(format!("INSERT INTO port_call_events ({EVENT_COLUMNS}) "));
+                    q.push_values(chunk, |mut b, e| {
+                        b.push_bind(&e.call_ref)
+                            .push_bind(&e.source)
+                            .push_bind(&e.publisher)
+                            .push_bind(e.classifier.code())
+                            .push_bind(e.event_type.code())
+                            .push_bind(e.facility_type.code())
+                            .push_bind(e.event_time)
+                            .push_bind(e.issued_at)
+                            .push_bind(e.received_at)
+                            .push_bind(&e.delay_reason)
+                            .push_bind(&e.remark);
+                    });
+                    q.push(" ON CONFLICT DO NOTHING RETURNING call_ref");
+                    let new: Vec<String> = q.build_query_scalar().fetch_all(&mut *tx).await?;
+                    accepted += new.len() as u64;
+                    touched.extend(new);
                 }
+                let outcome = EventOutcome { accepted, duplicates: events.len() as u64 - accepted };
 
                 // A touched call's state is the fold of all its events, so it does not depend
                 // on the order they arrived in.
-                let sql = format!("SELECT {EVENT_COLUMNS} FROM port_call_events WHERE call_ref = $1");
-                for call_ref in touched {
-                    let rows: Vec<EventRow> = sqlx::query_as(&sql).bind(call_ref).fetch_all(&mut *tx).await?;
-                    let stored = rows
-                        .into_iter()
-                        .map(PortCallEvent::try_from)
-                        .collect::<Result<Vec<_>, _>>()?;
-                    let t = CallTimes::folded(calls[call_ref].clone(), &stored);
+                let touched: Vec<String> = touched.into_iter().collect();
+                let mut stored: BTreeMap<String, Vec<PortCallEvent>> = BTreeMap::new();
+                for chunk in touched.chunks(CHUNK_ROWS) {
+                    let mut q = QueryBuilder::<$db>::new(format!(
+                        "SELECT {EVENT_COLUMNS} FROM port_call_events WHERE call_ref IN ("
+                    ));
+                    let mut list = q.separated(", ");
+                    for call_ref in chunk {
+                        list.push_bind(call_ref);
+                    }
+                    q.push(")");
+                    let rows: Vec<EventRow> = q.build_query_as().fetch_all(&mut *tx).await?;
+                    for row in rows {
+                        let e = PortCallEvent::try_from(row)?;
+                        stored.entry(e.call_ref.clone()).or_default().push(e);
+                    }
+                }
+                for (call_ref, stored) in &stored {
+                    let t = CallTimes::folded(calls[call_ref].clone(), stored);
                     sqlx::query(
                         "UPDATE port_calls SET omitted = $2, planned_arrival = $3, estimated_arrival = $4, \
                          requested_arrival = $5, actual_anchorage_arrival = $6, actual_berth_arrival = $7, \
@@ -368,6 +383,21 @@ macro_rules! sql_store {
                     .fetch_all(self.reader())
                     .await?;
                 Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn existing_port_calls(&self, call_refs: &[String]) -> Result<std::collections::HashSet<String>> {
+                let mut found = std::collections::HashSet::new();
+                for chunk in call_refs.chunks(CHUNK_ROWS) {
+                    let mut q = QueryBuilder::<$db>::new("SELECT call_ref FROM port_calls WHERE call_ref IN (");
+                    let mut list = q.separated(", ");
+                    for call_ref in chunk {
+                        list.push_bind(call_ref);
+                    }
+                    q.push(")");
+                    let rows: Vec<String> = q.build_query_scalar().fetch_all(self.reader()).await?;
+                    found.extend(rows);
+                }
+                Ok(found)
             }
 
             async fn port_calls(&self, filter: &crate::storage::CallFilter) -> Result<Vec<PortCall>> {

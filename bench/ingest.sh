@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Ingestion benchmark (not a test): imports N generated DCSA JIT timestamps with
+# `portsignal import events` into SQLite and into PostgreSQL, then posts a part of them over
+# HTTP in batches of 1,000. Prints events/s for each. Usage: bench/ingest.sh [N] [HTTP_N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-1000000}
+http_n=${2:-200000}
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+cargo build --release --features ssr --bin portsignal
+bin=target/release/portsignal
+python3 bench/jit_events.py "$n" > "$work/events.jsonl"
+head -n "$http_n" "$work/events.jsonl" > "$work/http.jsonl"
+
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%d events in %.2f s: %.0f events/s\n", n, s, n / s }'; }
+timed() { local start end; start=$(date +%s.%N); "$@" > /dev/null; end=$(date +%s.%N); echo "$end - $start" | bc; }
+
+echo "== SQLite: portsignal import events"
+"$bin" port add USLAX --name "Los Angeles" --tz America/Los_Angeles --data-dir "$work/sqlite" > /dev/null
+rate "$n" "$(timed "$bin" import events "$work/events.jsonl" --data-dir "$work/sqlite")"
+
+echo "== PostgreSQL: portsignal import events"
+pg=${PORTSIGNAL_BENCH_PG:-postgres://postgres@127.0.0.1:5432/test}
+schema="bench_$$"
+psql -q "$pg" -c "CREATE SCHEMA $schema"
+url="$pg?options[search_path]=$schema"
+"$bin" port add USLAX --name "Los Angeles" --tz America/Los_Angeles --database-url "$url" > /dev/null
+rate "$n" "$(timed "$bin" import events "$work/events.jsonl" --database-url "$url")"
+psql -q "$pg" -c "DROP SCHEMA $schema CASCADE"
+
+echo "== HTTP: POST /dcsa/jit/v1/timestamps in batches of 1,000 (SQLite)"
+"$bin" port add USLAX --name "Los Angeles" --tz America/Los_Angeles --data-dir "$work/http" > /dev/null
+token=$("$bin" token create --role provider --port USLAX --data-dir "$work/http" 2> /dev/null)
+"$bin" serve --data-dir "$work/http" --site-addr 127.0.0.1:3199 --demo-on-empty false > "$work/serve.log" 2>&1 &
+for _ in $(seq 1 50); do curl -fs http://127.0.0.1:3199/healthz > /dev/null && break; sleep 0.2; done
+python3 bench/post_batches.py "$work/http.jsonl" http://127.0.0.1:3199/dcsa/jit/v1/timestamps "$token" 1000 4
