@@ -17,7 +17,7 @@ rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%d events in %.2f s: %.0f even
 timed() { local start end; start=$(date +%s.%N); "$@" > /dev/null; end=$(date +%s.%N); echo "$end - $start" | bc; }
 
 echo "== SQLite: portsignal import events"
-"$bin" port add USLAX --name "Los Angeles" --tz America/Los_Angeles --data-dir "$work/sqlite" > /dev/null
+"$bin" port add USLAX --name "Los Angeles" --tz America/Los_Angeles --data-dir "$work/sqlite" > /dev/null 2>&1
 rate "$n" "$(timed "$bin" import events "$work/events.jsonl" --data-dir "$work/sqlite")"
 
 echo "== PostgreSQL: portsignal import events"
@@ -25,12 +25,12 @@ pg=${PORTSIGNAL_BENCH_PG:-postgres://postgres@127.0.0.1:5432/test}
 schema="bench_$$"
 psql -q "$pg" -c "CREATE SCHEMA $schema"
 url="$pg?options[search_path]=$schema"
-"$bin" port add USLAX --name "Los Angeles" --tz America/Los_Angeles --database-url "$url" > /dev/null
+"$bin" port add USLAX --name "Los Angeles" --tz America/Los_Angeles --database-url "$url" > /dev/null 2>&1
 rate "$n" "$(timed "$bin" import events "$work/events.jsonl" --database-url "$url")"
-psql -q "$pg" -c "DROP SCHEMA $schema CASCADE"
+PGOPTIONS="-c client_min_messages=warning" psql -q "$pg" -c "DROP SCHEMA $schema CASCADE"
 
 echo "== HTTP: POST /dcsa/jit/v1/timestamps in batches of 1,000 (SQLite)"
-"$bin" port add USLAX --name "Los Angeles" --tz America/Los_Angeles --data-dir "$work/http" > /dev/null
+"$bin" port add USLAX --name "Los Angeles" --tz America/Los_Angeles --data-dir "$work/http" > /dev/null 2>&1
 token=$("$bin" token create --role provider --port USLAX --data-dir "$work/http" 2> /dev/null)
 "$bin" serve --data-dir "$work/http" --site-addr 127.0.0.1:3199 --demo-on-empty false > "$work/serve.log" 2>&1 &
 for _ in $(seq 1 50); do curl -fs http://127.0.0.1:3199/healthz > /dev/null && break; sleep 0.2; done
