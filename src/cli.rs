@@ -108,58 +108,6 @@ async fn token_create(store: &dyn Storage, args: TokenCreateArgs) -> anyhow::Res
     Ok(())
 }
 
-async fn import_events(store: &dyn Storage, args: ImportEventsArgs) -> anyhow::Result<()> {
-    use crate::ingest::{jit, store_timestamps, TimestampsRejected};
-    let file = args.file.display().to_string();
-    let text =
-        std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {file}"))?;
-    let parsed = jit::parse_file(&text);
-    let mut problems = parsed.problems;
-    let mut records = parsed.records;
-    let now = chrono::Utc::now();
-    let outcome = loop {
-        if !problems.is_empty() && !args.skip_invalid {
-            for problem in &problems {
-                eprintln!("{file}: {problem}");
-            }
-            anyhow::bail!(
-                "{file}: {} problem(s) in {} timestamp(s); nothing imported (--skip-invalid imports the valid ones)",
-                problems.len(),
-                parsed.read
-            );
-        }
-        match store_timestamps(store, &records, now, |_| true).await {
-            Ok(outcome) => break outcome,
-            // Timestamps about calls nobody announced: drop them too, once, when asked to.
-            Err(TimestampsRejected::Problems(more)) if args.skip_invalid && !more.is_empty() => {
-                let about = |r: &crate::ingest::jit::JitTimestamp, location: &str| {
-                    location == r.path || location.starts_with(&format!("{}.", r.path))
-                };
-                let before = records.len();
-                records.retain(|r| !more.iter().any(|p| about(r, &p.location)));
-                anyhow::ensure!(
-                    records.len() < before,
-                    "{file}: problems that name no timestamp"
-                );
-                problems.extend(more);
-            }
-            Err(TimestampsRejected::Problems(more)) => problems.extend(more),
-            Err(e) => return Err(e.into()),
-        }
-    };
-    for problem in &problems {
-        eprintln!("{file}: {problem}");
-    }
-    println!(
-        "read {}, accepted {}, duplicates {}, rejected {}",
-        parsed.read,
-        outcome.accepted,
-        outcome.duplicates,
-        parsed.read - records.len()
-    );
-    Ok(())
-}
-
 async fn import_schedules(store: &dyn Storage, args: ImportSchedulesArgs) -> anyhow::Result<()> {
     let file = args.file.display().to_string();
     let body = std::fs::read(&args.file).with_context(|| format!("cannot read {file}"))?;
@@ -188,52 +136,104 @@ async fn import_schedules(store: &dyn Storage, args: ImportSchedulesArgs) -> any
     Ok(())
 }
 
-async fn import_port_calls(store: &dyn Storage, args: ImportEventsArgs) -> anyhow::Result<()> {
-    use crate::ingest::{port_calls_csv, store_port_calls, TimestampsRejected};
+async fn import_events(store: &dyn Storage, args: ImportEventsArgs) -> anyhow::Result<()> {
     let file = args.file.display().to_string();
-    let input = std::fs::File::open(&args.file).with_context(|| format!("cannot read {file}"))?;
-    let parsed = port_calls_csv::parse(std::io::BufReader::new(input), chrono::Utc::now());
-    let mut problems = parsed.problems;
-    let mut rows = parsed.records;
-    let outcome = loop {
-        if !problems.is_empty() && !args.skip_invalid {
-            for problem in &problems {
-                eprintln!("{file}: {problem}");
-            }
-            anyhow::bail!(
-                "{file}: {} problem(s) in {} row(s); nothing imported (--skip-invalid imports the valid rows)",
-                problems.len(),
-                parsed.read
-            );
-        }
-        match store_port_calls(store, &rows).await {
-            Ok(outcome) => break outcome,
-            Err(TimestampsRejected::Problems(more)) if args.skip_invalid => {
-                let before = rows.len();
-                rows.retain(|r| {
-                    !more
-                        .iter()
-                        .any(|p| p.location.starts_with(&format!("{},", r.row)))
-                });
-                anyhow::ensure!(rows.len() < before, "{file}: problems that name no row");
-                problems.extend(more);
-            }
-            Err(TimestampsRejected::Problems(more)) => problems.extend(more),
-            Err(e) => return Err(e.into()),
-        }
-    };
-    for problem in &problems {
-        eprintln!("{file}: {problem}");
-    }
+    let text =
+        std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {file}"))?;
+    let parsed = crate::ingest::jit::parse_file(&text);
+    let (read, records, problems) = (parsed.read, parsed.records, parsed.problems);
+    let stored = store_or_report(
+        &file,
+        read,
+        records.len(),
+        problems,
+        args.skip_invalid,
+        |skip| crate::ingest::store_timestamps(store, &records, chrono::Utc::now(), |_| true, skip),
+    )
+    .await?;
     println!(
-        "read {}, accepted {} calls, rejected {}; schedule events accepted {}, duplicates {}",
-        parsed.read,
-        rows.len(),
-        parsed.read - rows.len(),
-        outcome.accepted,
-        outcome.duplicates
+        "read {read}, accepted {}, duplicates {}, rejected {}",
+        stored.outcome.accepted, stored.outcome.duplicates, stored.rejected
     );
     Ok(())
+}
+
+async fn import_port_calls(store: &dyn Storage, args: ImportEventsArgs) -> anyhow::Result<()> {
+    let file = args.file.display().to_string();
+    let input = std::fs::File::open(&args.file).with_context(|| format!("cannot read {file}"))?;
+    let parsed =
+        crate::ingest::port_calls_csv::parse(std::io::BufReader::new(input), chrono::Utc::now());
+    let (read, rows, problems) = (parsed.read, parsed.records, parsed.problems);
+    let stored = store_or_report(
+        &file,
+        read,
+        rows.len(),
+        problems,
+        args.skip_invalid,
+        |skip| crate::ingest::store_port_calls(store, &rows, skip),
+    )
+    .await?;
+    println!(
+        "read {read}, accepted {} calls, rejected {}; schedule events accepted {}, duplicates {}",
+        read - stored.rejected,
+        stored.rejected,
+        stored.outcome.accepted,
+        stored.outcome.duplicates
+    );
+    Ok(())
+}
+
+struct Imported {
+    outcome: crate::storage::EventOutcome,
+    /// Records not stored: rows or timestamps with problems.
+    rejected: usize,
+}
+
+/// The command line's all-or-nothing rule: problems from parsing stop the import unless
+/// `skip_invalid`; the store step skips or rejects by the same rule. Every problem is printed,
+/// prefixed with the file.
+async fn store_or_report<F, Fut>(
+    file: &str,
+    read: usize,
+    parsed_ok: usize,
+    parse_problems: Vec<crate::ingest::Problem>,
+    skip_invalid: bool,
+    store: F,
+) -> anyhow::Result<Imported>
+where
+    F: FnOnce(bool) -> Fut,
+    Fut: std::future::Future<
+        Output = Result<crate::ingest::Stored, crate::ingest::TimestampsRejected>,
+    >,
+{
+    let report = |problems: &[crate::ingest::Problem]| {
+        for problem in problems {
+            eprintln!("{file}: {problem}");
+        }
+    };
+    let nothing = |n: usize| {
+        format!("{file}: {n} problem(s) in {read} record(s); nothing imported (--skip-invalid imports the valid ones)")
+    };
+    if !parse_problems.is_empty() && !skip_invalid {
+        report(&parse_problems);
+        anyhow::bail!(nothing(parse_problems.len()));
+    }
+    match store(skip_invalid).await {
+        Ok(stored) => {
+            report(&parse_problems);
+            report(&stored.skipped);
+            // The store step reports at most one problem per record it skipped.
+            Ok(Imported {
+                outcome: stored.outcome,
+                rejected: read - parsed_ok + stored.skipped.len(),
+            })
+        }
+        Err(crate::ingest::TimestampsRejected::Problems(problems)) => {
+            report(&problems);
+            anyhow::bail!(nothing(problems.len()))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn port_add(store: &dyn Storage, args: PortAddArgs) -> anyhow::Result<()> {

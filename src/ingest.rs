@@ -147,7 +147,7 @@ pub async fn store_statistics(
     })
 }
 
-/// Why timestamps were not stored.
+/// Why records were not stored.
 #[derive(Debug, thiserror::Error)]
 pub enum TimestampsRejected {
     #[error("{} problem(s); nothing stored", .0.len())]
@@ -158,17 +158,24 @@ pub enum TimestampsRejected {
     Storage(#[from] StorageError),
 }
 
-/// Stores DCSA JIT timestamps as port-call events, all or nothing. A call not known yet is
-/// created when a carrier (or its agent) publishes about it, with the carrier, service and
-/// vessel it names; other publishers can only speak of calls that exist. Shared by the API and
-/// `portsignal import events`.
+/// What was stored, and the problems of what was skipped (with `skip_invalid` only).
+#[derive(Debug)]
+pub struct Stored {
+    pub outcome: EventOutcome,
+    pub skipped: Vec<Problem>,
+}
+
+/// Stores DCSA JIT timestamps as port-call events. A call not known yet is created when a
+/// carrier (or its agent) publishes about it anywhere in the batch, with the carrier, service
+/// and vessel it names; other publishers can only speak of calls that exist. All or nothing,
+/// unless `skip_invalid` stores the rest. Shared by the API and `portsignal import events`.
 pub async fn store_timestamps(
     store: &dyn Storage,
     timestamps: &[jit::JitTimestamp],
     received_at: DateTime<Utc>,
     may_write: impl Fn(&str) -> bool,
-) -> Result<EventOutcome, TimestampsRejected> {
-    let mut problems = Vec::new();
+    skip_invalid: bool,
+) -> Result<Stored, TimestampsRejected> {
     let mut terminals: HashMap<String, HashSet<String>> = HashMap::new();
     for port in timestamps
         .iter()
@@ -189,32 +196,19 @@ pub async fn store_timestamps(
             .collect();
         terminals.insert(port.to_owned(), codes);
     }
-
-    let mut missing = Batch::default();
-    let mut known: HashSet<String> = HashSet::new();
     let refs: Vec<String> = timestamps.iter().map(|t| t.call_ref()).collect();
-    let existing = store.existing_port_calls(&refs).await?;
+    let mut known = store.existing_port_calls(&refs).await?;
+
+    // Calls the batch's carriers announce, wherever in the batch they do.
+    let mut missing = Batch::default();
     for t in timestamps {
-        let Some(port_terminals) = terminals.get(&t.port) else {
-            problems.push(Problem::new(
-                format!("{}.UNLocationCode", t.path),
-                format!("unknown port {}", t.port),
-            ));
+        let (Some(port_terminals), Some(carrier)) = (terminals.get(&t.port), &t.carrier) else {
             continue;
         };
         let call_ref = t.call_ref();
-        if known.contains(&call_ref) || existing.contains(&call_ref) {
+        if !known.insert(call_ref.clone()) {
             continue;
         }
-        let Some(carrier) = &t.carrier else {
-            problems.push(Problem::new(
-                t.path.clone(),
-                format!(
-                    "no port call {call_ref} is known yet: the carrier (publisherRole CA or AG) or its schedule must announce it first"
-                ),
-            ));
-            continue;
-        };
         missing.carriers.push(Carrier {
             code: carrier.clone(),
             name: carrier.clone(),
@@ -236,7 +230,7 @@ pub async fn store_timestamps(
             teu_capacity: None,
         });
         missing.port_calls.push(PortCall {
-            call_ref: call_ref.clone(),
+            call_ref,
             port: t.port.clone(),
             terminal: t
                 .terminal
@@ -255,16 +249,39 @@ pub async fn store_timestamps(
             actual: None,
             rail_share: 0.0,
         });
-        known.insert(call_ref);
     }
-    if !problems.is_empty() {
+
+    let mut problems = Vec::new();
+    let mut events = Vec::new();
+    for t in timestamps {
+        if !terminals.contains_key(&t.port) {
+            problems.push(Problem::new(
+                format!("{}.UNLocationCode", t.path),
+                format!("unknown port {}", t.port),
+            ));
+        } else if !known.contains(&t.call_ref()) {
+            problems.push(Problem::new(
+                t.path.clone(),
+                format!(
+                    "no port call {} is known yet: the carrier (publisherRole CA or AG) or its schedule must announce it first",
+                    t.call_ref()
+                ),
+            ));
+        } else {
+            events.push(t.to_event(received_at));
+        }
+    }
+    if !problems.is_empty() && !skip_invalid {
         return Err(TimestampsRejected::Problems(problems));
     }
     dedup_reference(&mut missing);
-    let events: Vec<_> = timestamps.iter().map(|t| t.to_event(received_at)).collect();
-    Ok(store
+    let outcome = store
         .record_events(&missing, Existing::Keep, &events)
-        .await?)
+        .await?;
+    Ok(Stored {
+        outcome,
+        skipped: problems,
+    })
 }
 
 /// What storing a schedule document did.
@@ -373,11 +390,13 @@ fn dedup_reference(batch: &mut Batch) {
 
 /// Stores port-call rows: each call's schedule (vessel, terminal, voyages, expected moves) is
 /// created or updated, its times become events, and what events and measurements said before
-/// is kept. Rows naming an unknown port or terminal are problems. All or nothing.
+/// is kept. Rows naming an unknown port or terminal are problems. All or nothing, unless
+/// `skip_invalid` stores the rest.
 pub async fn store_port_calls(
     store: &dyn Storage,
     rows: &[port_calls_csv::CallRow],
-) -> Result<EventOutcome, TimestampsRejected> {
+    skip_invalid: bool,
+) -> Result<Stored, TimestampsRejected> {
     let mut problems = Vec::new();
     let mut terminals: HashMap<String, Option<Vec<String>>> = HashMap::new();
     let mut batch = Batch::default();
@@ -428,11 +447,15 @@ pub async fn store_port_calls(
         batch.port_calls.push(r.call.clone());
         events.extend(r.events.iter().cloned());
     }
-    if !problems.is_empty() {
+    if !problems.is_empty() && !skip_invalid {
         return Err(TimestampsRejected::Problems(problems));
     }
     dedup_reference(&mut batch);
-    Ok(store
+    let outcome = store
         .record_events(&batch, Existing::UpdateSchedule, &events)
-        .await?)
+        .await?;
+    Ok(Stored {
+        outcome,
+        skipped: problems,
+    })
 }

@@ -552,3 +552,16 @@ async fn ovs_documents_are_checked_before_anything_is_stored() {
     let (status, _) = post(&f, OVS, None, "application/json", schedule().to_string()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_carrier_may_announce_a_call_later_in_the_same_batch() {
+    let f = fixture().await;
+    let body = serde_json::json!([
+        terminal_actual("2651E", "2026-12-20T08:00:00Z"),
+        estimate("USLAX", "2651E", "2026-12-20T06:00:00Z"),
+    ])
+    .to_string();
+    let (status, answer) = post(&f, JIT, Some(&f.lax), "application/json", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(answer["accepted"], 2);
+}

@@ -42,8 +42,10 @@ pub async fn post_timestamps(
         &parsed.records,
         chrono::Utc::now(),
         |port| token.may_write(port),
+        false,
     )
     .await
+    .map(|stored| stored.outcome)
     .map_err(|e| match e {
         TimestampsRejected::Problems(problems) => AppError::Unprocessable {
             message: format!("{} problem(s); nothing stored", problems.len()),

@@ -42,25 +42,27 @@ macro_rules! sql_store {
             Ok(())
         }
 
+        /// One event's values, in `EVENT_COLUMNS` order.
+        fn bind_event<'a>(mut b: Separated<'_, 'a, $db, &'static str>, e: &'a PortCallEvent) {
+            b.push_bind(&e.call_ref)
+                .push_bind(&e.source)
+                .push_bind(&e.publisher)
+                .push_bind(e.classifier.code())
+                .push_bind(e.event_type.code())
+                .push_bind(e.facility_type.code())
+                .push_bind(e.event_time)
+                .push_bind(e.issued_at)
+                .push_bind(e.received_at)
+                .push_bind(&e.delay_reason)
+                .push_bind(&e.remark);
+        }
+
         async fn insert_events(
             tx: &mut sqlx::Transaction<'static, $db>,
             events: &[PortCallEvent],
         ) -> Result<()> {
             let head = format!("INSERT INTO port_call_events ({EVENT_COLUMNS}) ");
-            insert_rows(tx, &head, events, " ON CONFLICT DO NOTHING", |mut b, e| {
-                b.push_bind(&e.call_ref)
-                    .push_bind(&e.source)
-                    .push_bind(&e.publisher)
-                    .push_bind(e.classifier.code())
-                    .push_bind(e.event_type.code())
-                    .push_bind(e.facility_type.code())
-                    .push_bind(e.event_time)
-                    .push_bind(e.issued_at)
-                    .push_bind(e.received_at)
-                    .push_bind(&e.delay_reason)
-                    .push_bind(&e.remark);
-            })
-            .await
+            insert_rows(tx, &head, events, " ON CONFLICT DO NOTHING", bind_event).await
         }
 
         async fn with_ports(pool: &sqlx::Pool<$db>, rows: Vec<TokenRow>) -> Result<Vec<ApiToken>> {
@@ -265,19 +267,7 @@ macro_rules! sql_store {
                 let mut accepted = 0u64;
                 for chunk in events.chunks(CHUNK_ROWS) {
                     let mut q = QueryBuilder::<$db>::new(format!("INSERT INTO port_call_events ({EVENT_COLUMNS}) "));
-                    q.push_values(chunk, |mut b, e| {
-                        b.push_bind(&e.call_ref)
-                            .push_bind(&e.source)
-                            .push_bind(&e.publisher)
-                            .push_bind(e.classifier.code())
-                            .push_bind(e.event_type.code())
-                            .push_bind(e.facility_type.code())
-                            .push_bind(e.event_time)
-                            .push_bind(e.issued_at)
-                            .push_bind(e.received_at)
-                            .push_bind(&e.delay_reason)
-                            .push_bind(&e.remark);
-                    });
+                    q.push_values(chunk, bind_event);
                     q.push(" ON CONFLICT DO NOTHING RETURNING call_ref");
                     let new: Vec<String> = q.build_query_scalar().fetch_all(&mut *tx).await?;
                     accepted += new.len() as u64;
