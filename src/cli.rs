@@ -315,10 +315,9 @@ async fn demo_command(
 async fn load_demo(store: &dyn Storage, opts: DemoOptions) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let batch = tokio::task::spawn_blocking(move || demo::generate(&opts)).await?;
-    store
-        .write_batch(&batch)
+    demo::load(store, &batch)
         .await
-        .context("cannot write the demo port")?;
+        .context("cannot load the demo port")?;
     tracing::info!(
         seed = opts.seed,
         as_of = %opts.as_of,

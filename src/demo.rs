@@ -249,3 +249,67 @@ pub fn default_as_of() -> DateTime<Utc> {
         .duration_trunc(Duration::hours(1))
         .unwrap_or_else(|_| Utc::now())
 }
+
+/// Loads a generated port the way real data arrives: the port's set-up (port, terminals,
+/// carriers, services, vessels) as an administrator would enter it, then every call through
+/// the port-call import's write step (schedule and events, folded by the store), then the
+/// statistics through the statistics import's.
+pub async fn load(store: &dyn crate::storage::Storage, batch: &Batch) -> Result<(), LoadError> {
+    use crate::ingest::port_calls_csv::CallRow;
+    use crate::ingest::{store_port_calls, store_statistics, Parsed};
+    let setup = Batch {
+        ports: batch.ports.clone(),
+        terminals: batch.terminals.clone(),
+        carriers: batch.carriers.clone(),
+        services: batch.services.clone(),
+        vessels: batch.vessels.clone(),
+        ..Batch::default()
+    };
+    store.write_batch(&setup).await?;
+
+    let vessels: BTreeMap<&str, &Vessel> =
+        batch.vessels.iter().map(|v| (v.imo.as_str(), v)).collect();
+    let mut events: BTreeMap<&str, Vec<crate::domain::PortCallEvent>> = BTreeMap::new();
+    for e in &batch.events {
+        events
+            .entry(e.call_ref.as_str())
+            .or_default()
+            .push(e.clone());
+    }
+    let rows: Vec<CallRow> = batch
+        .port_calls
+        .iter()
+        .enumerate()
+        .map(|(i, call)| CallRow {
+            row: format!("call {}", i + 1),
+            call: call.clone(),
+            vessel: (*vessels[call.vessel_imo.as_str()]).clone(),
+            events: events.remove(call.call_ref.as_str()).unwrap_or_default(),
+        })
+        .collect();
+    store_port_calls(store, &rows, false).await?;
+
+    for port in &batch.ports {
+        let records: Vec<MonthlyStats> = batch
+            .monthly_stats
+            .iter()
+            .filter(|s| s.port == port.locode)
+            .cloned()
+            .collect();
+        let parsed = Parsed {
+            read: records.len(),
+            records,
+            problems: Vec::new(),
+        };
+        store_statistics(store, &port.locode, &parsed).await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
+    #[error("the demo port was refused by ingestion: {0}")]
+    Rejected(#[from] crate::ingest::TimestampsRejected),
+}

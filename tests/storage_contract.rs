@@ -416,7 +416,8 @@ async fn demo_port_agrees_with_its_statistics(open: Opener) {
         seed: demo::DEFAULT_SEED,
         as_of,
     });
-    store.write_batch(&batch).await.unwrap();
+    // Through the ingestion path, as real data comes.
+    demo::load(store.as_ref(), &batch).await.unwrap();
     assert_eq!(
         store.count_port_calls("USLAX").await.unwrap(),
         batch.port_calls.len() as i64
