@@ -240,12 +240,11 @@ macro_rules! sql_store {
                 events: &[PortCallEvent],
             ) -> Result<EventOutcome> {
                 let mut tx = self.begin_write().await?;
-                write_rows(&mut tx, calls, Some(existing)).await?;
-                // Every call must exist before anything is written.
+                // The times of the calls the events name, as they were before this write.
                 let mut wanted: Vec<&str> = events.iter().map(|e| e.call_ref.as_str()).collect();
                 wanted.sort_unstable();
                 wanted.dedup();
-                let mut calls: BTreeMap<String, CallTimes> = BTreeMap::new();
+                let mut before: BTreeMap<String, CallTimes> = BTreeMap::new();
                 for chunk in wanted.chunks(CHUNK_ROWS) {
                     let mut q = QueryBuilder::<$db>::new(format!(
                         "SELECT call_ref, {TIME_COLUMNS} FROM port_calls WHERE call_ref IN ("
@@ -256,11 +255,15 @@ macro_rules! sql_store {
                     }
                     q.push(")");
                     let rows: Vec<CallTimesRow> = q.build_query_as().fetch_all(&mut *tx).await?;
-                    calls.extend(rows.into_iter().map(|r| (r.call_ref, r.times.into())));
+                    before.extend(rows.into_iter().map(|r| (r.call_ref, r.times.into())));
                 }
-                if let Some(unknown) = wanted.iter().find(|c| !calls.contains_key(**c)) {
+                // Every call must exist, or come with this write.
+                let arriving: BTreeMap<&str, &PortCall> =
+                    calls.port_calls.iter().map(|c| (c.call_ref.as_str(), c)).collect();
+                if let Some(unknown) = wanted.iter().find(|c| !before.contains_key(**c) && !arriving.contains_key(**c)) {
                     return Err(StorageError::UnknownPortCall((*unknown).to_owned()));
                 }
+                write_rows(&mut tx, calls, Some(existing)).await?;
 
                 // Insert in chunks; RETURNING names the events that were new.
                 let mut touched: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
@@ -275,11 +278,22 @@ macro_rules! sql_store {
                 }
                 let outcome = EventOutcome { accepted, duplicates: events.len() as u64 - accepted };
 
-                // A touched call's state is the fold of all its events, so it does not depend
-                // on the order they arrived in.
-                let touched: Vec<String> = touched.into_iter().collect();
-                let mut stored: BTreeMap<String, Vec<PortCallEvent>> = BTreeMap::new();
-                for chunk in touched.chunks(CHUNK_ROWS) {
+                // A touched call's state is the fold of all its events, so it does not depend on
+                // the order they arrived in. A call new with this write has no events but these;
+                // a call that existed is folded from what is stored.
+                let mut folded: Vec<(String, CallTimes)> = Vec::with_capacity(touched.len());
+                let mut from_batch: BTreeMap<&str, Vec<&PortCallEvent>> = BTreeMap::new();
+                for e in events.iter().filter(|e| !before.contains_key(&e.call_ref)) {
+                    from_batch.entry(e.call_ref.as_str()).or_default().push(e);
+                }
+                let (known, new_calls): (Vec<String>, Vec<String>) =
+                    touched.into_iter().partition(|c| before.contains_key(c));
+                for call_ref in new_calls {
+                    let base = arriving[call_ref.as_str()].times.clone();
+                    let t = CallTimes::folded(base, from_batch[call_ref.as_str()].iter().copied());
+                    folded.push((call_ref, t));
+                }
+                for chunk in known.chunks(CHUNK_ROWS) {
                     let mut q = QueryBuilder::<$db>::new(format!(
                         "SELECT {EVENT_COLUMNS} FROM port_call_events WHERE call_ref IN ("
                     ));
@@ -289,32 +303,45 @@ macro_rules! sql_store {
                     }
                     q.push(")");
                     let rows: Vec<EventRow> = q.build_query_as().fetch_all(&mut *tx).await?;
+                    let mut stored: BTreeMap<String, Vec<PortCallEvent>> = BTreeMap::new();
                     for row in rows {
                         let e = PortCallEvent::try_from(row)?;
                         stored.entry(e.call_ref.clone()).or_default().push(e);
                     }
+                    for (call_ref, stored) in stored {
+                        let t = CallTimes::folded(before[&call_ref].clone(), &stored);
+                        folded.push((call_ref, t));
+                    }
                 }
-                for (call_ref, stored) in &stored {
-                    let t = CallTimes::folded(calls[call_ref].clone(), stored);
-                    sqlx::query(
-                        "UPDATE port_calls SET omitted = $2, planned_arrival = $3, estimated_arrival = $4, \
-                         requested_arrival = $5, actual_anchorage_arrival = $6, actual_berth_arrival = $7, \
-                         planned_departure = $8, estimated_departure = $9, actual_departure = $10, \
-                         best_arrival = $11 WHERE call_ref = $1",
-                    )
-                    .bind(call_ref)
-                    .bind(t.omitted)
-                    .bind(t.planned_arrival)
-                    .bind(t.estimated_arrival)
-                    .bind(t.requested_arrival)
-                    .bind(t.actual_anchorage_arrival)
-                    .bind(t.actual_berth_arrival)
-                    .bind(t.planned_departure)
-                    .bind(t.estimated_departure)
-                    .bind(t.actual_departure)
-                    .bind(t.best_arrival())
-                    .execute(&mut *tx)
-                    .await?;
+                // One UPDATE per chunk of calls.
+                for chunk in folded.chunks(CHUNK_ROWS) {
+                    let mut q = QueryBuilder::<$db>::new(
+                        "WITH v (call_ref, omitted, planned_arrival, estimated_arrival, requested_arrival, \
+                         actual_anchorage_arrival, actual_berth_arrival, planned_departure, \
+                         estimated_departure, actual_departure, best_arrival) AS (",
+                    );
+                    q.push_values(chunk, |mut b, (call_ref, t)| {
+                        b.push_bind(call_ref)
+                            .push_bind(t.omitted)
+                            .push_bind(t.planned_arrival)
+                            .push_bind(t.estimated_arrival)
+                            .push_bind(t.requested_arrival)
+                            .push_bind(t.actual_anchorage_arrival)
+                            .push_bind(t.actual_berth_arrival)
+                            .push_bind(t.planned_departure)
+                            .push_bind(t.estimated_departure)
+                            .push_bind(t.actual_departure)
+                            .push_bind(t.best_arrival());
+                    });
+                    q.push(
+                        ") UPDATE port_calls SET omitted = v.omitted, planned_arrival = v.planned_arrival, \
+                         estimated_arrival = v.estimated_arrival, requested_arrival = v.requested_arrival, \
+                         actual_anchorage_arrival = v.actual_anchorage_arrival, \
+                         actual_berth_arrival = v.actual_berth_arrival, planned_departure = v.planned_departure, \
+                         estimated_departure = v.estimated_departure, actual_departure = v.actual_departure, \
+                         best_arrival = v.best_arrival FROM v WHERE port_calls.call_ref = v.call_ref",
+                    );
+                    q.build().execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
                 Ok(outcome)
