@@ -1,7 +1,7 @@
 //! The `portsignal` command: `serve` (default), `migrate`, `demo`, `import`, `port`, `token`.
 
 use crate::config::{
-    is_locode, Cli, Command, DemoArgs, ImportCommand, ImportEventsArgs, ImportSchedulesArgs,
+    is_locode, Cli, Command, DemoArgs, ImportCommand, ImportFileArgs, ImportSchedulesArgs,
     ImportStatisticsArgs, PortAddArgs, PortCommand, Settings, TokenCommand, TokenCreateArgs,
 };
 use crate::demo::{self, DemoOptions};
@@ -136,7 +136,7 @@ async fn import_schedules(store: &dyn Storage, args: ImportSchedulesArgs) -> any
     Ok(())
 }
 
-async fn import_events(store: &dyn Storage, args: ImportEventsArgs) -> anyhow::Result<()> {
+async fn import_events(store: &dyn Storage, args: ImportFileArgs) -> anyhow::Result<()> {
     let file = args.file.display().to_string();
     let text =
         std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {file}"))?;
@@ -158,7 +158,7 @@ async fn import_events(store: &dyn Storage, args: ImportEventsArgs) -> anyhow::R
     Ok(())
 }
 
-async fn import_port_calls(store: &dyn Storage, args: ImportEventsArgs) -> anyhow::Result<()> {
+async fn import_port_calls(store: &dyn Storage, args: ImportFileArgs) -> anyhow::Result<()> {
     let file = args.file.display().to_string();
     let input = std::fs::File::open(&args.file).with_context(|| format!("cannot read {file}"))?;
     let parsed =
@@ -202,9 +202,7 @@ async fn store_or_report<F, Fut>(
 ) -> anyhow::Result<Imported>
 where
     F: FnOnce(bool) -> Fut,
-    Fut: std::future::Future<
-        Output = Result<crate::ingest::Stored, crate::ingest::TimestampsRejected>,
-    >,
+    Fut: std::future::Future<Output = Result<crate::ingest::Stored, crate::ingest::Rejected>>,
 {
     let report = |problems: &[crate::ingest::Problem]| {
         for problem in problems {
@@ -228,7 +226,7 @@ where
                 rejected: read - parsed_ok + stored.skipped.len(),
             })
         }
-        Err(crate::ingest::TimestampsRejected::Problems(problems)) => {
+        Err(crate::ingest::Rejected::Problems(problems)) => {
             report(&problems);
             anyhow::bail!(nothing(problems.len()))
         }

@@ -67,11 +67,11 @@ pub enum ImportCommand {
     /// Monthly statistics from CSV (see README, "Importing data").
     Statistics(ImportStatisticsArgs),
     /// DCSA JIT 1.2 timestamps: a JSON array, one object, or JSON lines.
-    Events(ImportEventsArgs),
+    Events(ImportFileArgs),
     /// DCSA OVS 3.0 service schedules: a JSON array of ServiceSchedule objects.
     Schedules(ImportSchedulesArgs),
     /// Port calls from CSV, one row per call (see README, "Importing data").
-    PortCalls(ImportEventsArgs),
+    PortCalls(ImportFileArgs),
 }
 
 #[derive(Debug, Args)]
@@ -81,10 +81,10 @@ pub struct ImportSchedulesArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ImportEventsArgs {
-    /// The JSON file.
+pub struct ImportFileArgs {
+    /// The file.
     pub file: PathBuf,
-    /// Import the valid timestamps and report the rest, instead of importing nothing.
+    /// Import the valid records and report the rest, instead of importing nothing.
     #[arg(long)]
     pub skip_invalid: bool,
 }

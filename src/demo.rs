@@ -311,5 +311,5 @@ pub enum LoadError {
     #[error(transparent)]
     Storage(#[from] crate::storage::StorageError),
     #[error("the demo port was refused by ingestion: {0}")]
-    Rejected(#[from] crate::ingest::TimestampsRejected),
+    Rejected(#[from] crate::ingest::Rejected),
 }

@@ -149,7 +149,7 @@ pub async fn store_statistics(
 
 /// Why records were not stored.
 #[derive(Debug, thiserror::Error)]
-pub enum TimestampsRejected {
+pub enum Rejected {
     #[error("{} problem(s); nothing stored", .0.len())]
     Problems(Vec<Problem>),
     #[error("may not write for {0}")]
@@ -175,7 +175,7 @@ pub async fn store_timestamps(
     received_at: DateTime<Utc>,
     may_write: impl Fn(&str) -> bool,
     skip_invalid: bool,
-) -> Result<Stored, TimestampsRejected> {
+) -> Result<Stored, Rejected> {
     let mut terminals: HashMap<String, HashSet<String>> = HashMap::new();
     for port in timestamps
         .iter()
@@ -186,7 +186,7 @@ pub async fn store_timestamps(
             continue;
         }
         if !may_write(port) {
-            return Err(TimestampsRejected::Forbidden(port.to_owned()));
+            return Err(Rejected::Forbidden(port.to_owned()));
         }
         let codes = store
             .terminals(port)
@@ -272,7 +272,7 @@ pub async fn store_timestamps(
         }
     }
     if !problems.is_empty() && !skip_invalid {
-        return Err(TimestampsRejected::Problems(problems));
+        return Err(Rejected::Problems(problems));
     }
     dedup_reference(&mut missing);
     let outcome = store
@@ -303,7 +303,7 @@ pub async fn store_schedules(
     calls: &[ovs::ScheduledCall],
     received_at: DateTime<Utc>,
     may_write: impl Fn(&str) -> bool,
-) -> Result<ScheduleOutcome, TimestampsRejected> {
+) -> Result<ScheduleOutcome, Rejected> {
     let mut outcome = ScheduleOutcome::default();
     let mut terminals: HashMap<String, Option<HashSet<String>>> = HashMap::new();
     let mut missing = Batch::default();
@@ -328,7 +328,7 @@ pub async fn store_schedules(
             continue;
         };
         if !may_write(&call.port) {
-            return Err(TimestampsRejected::Forbidden(call.port.clone()));
+            return Err(Rejected::Forbidden(call.port.clone()));
         }
         outcome.port_calls += 1;
         missing.carriers.push(Carrier {
@@ -396,7 +396,7 @@ pub async fn store_port_calls(
     store: &dyn Storage,
     rows: &[port_calls_csv::CallRow],
     skip_invalid: bool,
-) -> Result<Stored, TimestampsRejected> {
+) -> Result<Stored, Rejected> {
     let mut problems = Vec::new();
     let mut terminals: HashMap<String, Option<Vec<String>>> = HashMap::new();
     let mut batch = Batch::default();
@@ -448,7 +448,7 @@ pub async fn store_port_calls(
         events.extend(r.events.iter().cloned());
     }
     if !problems.is_empty() && !skip_invalid {
-        return Err(TimestampsRejected::Problems(problems));
+        return Err(Rejected::Problems(problems));
     }
     dedup_reference(&mut batch);
     let outcome = store

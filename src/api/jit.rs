@@ -3,7 +3,7 @@
 
 use super::Provider;
 use crate::error::AppError;
-use crate::ingest::{jit, store_timestamps, TimestampsRejected};
+use crate::ingest::{jit, store_timestamps, Rejected};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -47,14 +47,14 @@ pub async fn post_timestamps(
     .await
     .map(|stored| stored.outcome)
     .map_err(|e| match e {
-        TimestampsRejected::Problems(problems) => AppError::Unprocessable {
+        Rejected::Problems(problems) => AppError::Unprocessable {
             message: format!("{} problem(s); nothing stored", problems.len()),
             problems,
         },
-        TimestampsRejected::Forbidden(port) => {
+        Rejected::Forbidden(port) => {
             AppError::Forbidden(format!("token {} may not write for {port}", token.prefix))
         }
-        TimestampsRejected::Storage(e) => AppError::Storage(e),
+        Rejected::Storage(e) => AppError::Storage(e),
     })?;
     tracing::info!(token = %token.prefix, accepted = outcome.accepted, duplicates = outcome.duplicates, "JIT timestamps posted");
     Ok((

@@ -3,7 +3,7 @@
 
 use super::Provider;
 use crate::error::AppError;
-use crate::ingest::{ovs, store_schedules, Problem, ScheduleOutcome, TimestampsRejected};
+use crate::ingest::{ovs, store_schedules, Problem, Rejected, ScheduleOutcome};
 use crate::state::AppState;
 use crate::storage::CallFilter;
 use axum::body::Bytes;
@@ -137,14 +137,14 @@ pub async fn post_schedules(
     })
     .await
     .map_err(|e| match e {
-        TimestampsRejected::Forbidden(port) => {
+        Rejected::Forbidden(port) => {
             AppError::Forbidden(format!("token {} may not write for {port}", token.prefix))
         }
-        TimestampsRejected::Problems(problems) => AppError::Unprocessable {
+        Rejected::Problems(problems) => AppError::Unprocessable {
             message: "nothing stored".into(),
             problems,
         },
-        TimestampsRejected::Storage(e) => AppError::Storage(e),
+        Rejected::Storage(e) => AppError::Storage(e),
     })?;
     tracing::info!(token = %token.prefix, calls = outcome.port_calls, dummies, "OVS schedules posted");
     Ok((StatusCode::CREATED, Json(outcome)))
