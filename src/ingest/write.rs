@@ -1,0 +1,368 @@
+//! The write step of every import, shared by the command line and the API: what parsing let
+//! through becomes storage writes, all or nothing (or skipping what cannot be stored, when the
+//! caller asks).
+
+use super::{jit, ovs, port_calls_csv, Parsed, Problem};
+use crate::domain::{MonthlyStats, PortCall, TeuMoves, Vessel};
+use crate::storage::{Batch, Carrier, EventOutcome, Existing, Service, Storage, StorageError};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// What an import did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub read: usize,
+    pub accepted: usize,
+    /// Of the accepted, how many replaced what was stored.
+    pub replaced: usize,
+    pub rejected: usize,
+}
+
+/// Stores parsed monthly statistics, replacing the months already stored (ports revise their
+/// figures) and logging each replacement. Shared by the CLI and the API.
+pub async fn store_statistics(
+    store: &dyn Storage,
+    port: &str,
+    parsed: &Parsed<MonthlyStats>,
+) -> Result<ImportSummary, StorageError> {
+    let stored = store.monthly_stats(port).await?;
+    let mut replaced = 0;
+    for new in &parsed.records {
+        if let Some(old) = stored.iter().find(|s| s.month == new.month) {
+            replaced += 1;
+            tracing::info!(
+                port,
+                month = %new.month,
+                old_total_teu = old.total_teu,
+                new_total_teu = new.total_teu,
+                "replacing monthly statistics"
+            );
+        }
+    }
+    store
+        .write_batch(&Batch {
+            monthly_stats: parsed.records.clone(),
+            ..Batch::default()
+        })
+        .await?;
+    Ok(ImportSummary {
+        read: parsed.read,
+        accepted: parsed.records.len(),
+        replaced,
+        rejected: parsed.read - parsed.records.len(),
+    })
+}
+
+/// Why records were not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum Rejected {
+    #[error("{} problem(s); nothing stored", .0.len())]
+    Problems(Vec<Problem>),
+    #[error("may not write for {0}")]
+    Forbidden(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// What was stored, and the problems of what was skipped (with `skip_invalid` only).
+#[derive(Debug)]
+pub struct Stored {
+    pub outcome: EventOutcome,
+    pub skipped: Vec<Problem>,
+}
+
+/// Stores DCSA JIT timestamps as port-call events. A call not known yet is created when a
+/// carrier (or its agent) publishes about it anywhere in the batch, with the carrier, service
+/// and vessel it names; other publishers can only speak of calls that exist. All or nothing,
+/// unless `skip_invalid` stores the rest. Shared by the API and `portsignal import events`.
+pub async fn store_timestamps(
+    store: &dyn Storage,
+    timestamps: &[jit::JitTimestamp],
+    received_at: DateTime<Utc>,
+    may_write: impl Fn(&str) -> bool,
+    skip_invalid: bool,
+) -> Result<Stored, Rejected> {
+    let mut terminals: HashMap<String, HashSet<String>> = HashMap::new();
+    for port in timestamps
+        .iter()
+        .map(|t| t.port.as_str())
+        .collect::<HashSet<_>>()
+    {
+        if store.port(port).await?.is_none() {
+            continue;
+        }
+        if !may_write(port) {
+            return Err(Rejected::Forbidden(port.to_owned()));
+        }
+        let codes = store
+            .terminals(port)
+            .await?
+            .into_iter()
+            .map(|t| t.code)
+            .collect();
+        terminals.insert(port.to_owned(), codes);
+    }
+    let refs: Vec<String> = timestamps.iter().map(|t| t.call_ref()).collect();
+    let mut known = store.existing_port_calls(&refs).await?;
+
+    // Calls the batch's carriers announce, wherever in the batch they do.
+    let mut missing = Batch::default();
+    for t in timestamps {
+        let (Some(port_terminals), Some(carrier)) = (terminals.get(&t.port), &t.carrier) else {
+            continue;
+        };
+        let call_ref = t.call_ref();
+        if !known.insert(call_ref.clone()) {
+            continue;
+        }
+        missing.carriers.push(Carrier {
+            code: carrier.clone(),
+            name: carrier.clone(),
+        });
+        missing.services.push(Service {
+            carrier: carrier.clone(),
+            code: t.service.clone(),
+            name: t.service.clone(),
+        });
+        missing.vessels.push(Vessel {
+            imo: t.vessel_imo.clone(),
+            name: t
+                .vessel_name
+                .clone()
+                .unwrap_or_else(|| format!("IMO {}", t.vessel_imo)),
+            mmsi: None,
+            call_sign: None,
+            operator: Some(carrier.clone()),
+            teu_capacity: None,
+        });
+        missing.port_calls.push(PortCall {
+            call_ref,
+            port: t.port.clone(),
+            terminal: t
+                .terminal
+                .clone()
+                .filter(|code| port_terminals.contains(code)),
+            vessel_imo: t.vessel_imo.clone(),
+            carrier: carrier.clone(),
+            service: t.service.clone(),
+            import_voyage: t.import_voyage.clone(),
+            export_voyage: t
+                .export_voyage
+                .clone()
+                .unwrap_or_else(|| t.import_voyage.clone()),
+            times: Default::default(),
+            expected: TeuMoves::default(),
+            actual: None,
+            rail_share: 0.0,
+        });
+    }
+
+    let mut problems = Vec::new();
+    let mut events = Vec::new();
+    for t in timestamps {
+        if !terminals.contains_key(&t.port) {
+            problems.push(Problem::new(
+                format!("{}.UNLocationCode", t.path),
+                format!("unknown port {}", t.port),
+            ));
+        } else if !known.contains(&t.call_ref()) {
+            problems.push(Problem::new(
+                t.path.clone(),
+                format!(
+                    "no port call {} is known yet: the carrier (publisherRole CA or AG) or its schedule must announce it first",
+                    t.call_ref()
+                ),
+            ));
+        } else {
+            events.push(t.to_event(received_at));
+        }
+    }
+    if !problems.is_empty() && !skip_invalid {
+        return Err(Rejected::Problems(problems));
+    }
+    dedup_reference(&mut missing);
+    let outcome = store
+        .record_events(&missing, Existing::Keep, &events)
+        .await?;
+    Ok(Stored {
+        outcome,
+        skipped: problems,
+    })
+}
+
+/// What storing a schedule document did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ScheduleOutcome {
+    /// Transport calls at ports of this instance.
+    pub port_calls: usize,
+    /// Transport calls elsewhere on the loop, not stored.
+    pub other_ports: usize,
+    pub events_accepted: u64,
+    pub events_duplicates: u64,
+}
+
+/// Stores OVS transport calls at this instance's ports: the carrier, service, vessel and call
+/// are created where missing (existing ones keep their names), and each timestamp becomes an
+/// event folded into its call. All or nothing.
+pub async fn store_schedules(
+    store: &dyn Storage,
+    calls: &[ovs::ScheduledCall],
+    received_at: DateTime<Utc>,
+    may_write: impl Fn(&str) -> bool,
+) -> Result<ScheduleOutcome, Rejected> {
+    let mut outcome = ScheduleOutcome::default();
+    let mut terminals: HashMap<String, Option<HashSet<String>>> = HashMap::new();
+    let mut missing = Batch::default();
+    let mut events = Vec::new();
+    for call in calls {
+        if !terminals.contains_key(&call.port) {
+            let known = match store.port(&call.port).await? {
+                Some(_) => Some(
+                    store
+                        .terminals(&call.port)
+                        .await?
+                        .into_iter()
+                        .map(|t| t.code)
+                        .collect(),
+                ),
+                None => None,
+            };
+            terminals.insert(call.port.clone(), known);
+        }
+        let Some(port_terminals) = &terminals[&call.port] else {
+            outcome.other_ports += 1;
+            continue;
+        };
+        if !may_write(&call.port) {
+            return Err(Rejected::Forbidden(call.port.clone()));
+        }
+        outcome.port_calls += 1;
+        missing.carriers.push(Carrier {
+            code: call.carrier.clone(),
+            name: call.carrier.clone(),
+        });
+        missing.services.push(Service {
+            carrier: call.carrier.clone(),
+            code: call.service_code.clone(),
+            name: call.service_name.clone(),
+        });
+        missing.vessels.push(call.vessel.clone());
+        missing.port_calls.push(PortCall {
+            call_ref: call.call_ref(),
+            port: call.port.clone(),
+            terminal: call
+                .terminal
+                .clone()
+                .filter(|code| port_terminals.contains(code)),
+            vessel_imo: call.vessel.imo.clone(),
+            carrier: call.carrier.clone(),
+            service: call.service_code.clone(),
+            import_voyage: call.import_voyage.clone(),
+            export_voyage: call
+                .export_voyage
+                .clone()
+                .unwrap_or_else(|| call.import_voyage.clone()),
+            times: Default::default(),
+            expected: TeuMoves::default(),
+            actual: None,
+            rail_share: 0.0,
+        });
+        events.extend(call.events(received_at));
+    }
+    dedup_reference(&mut missing);
+    let recorded = store
+        .record_events(&missing, Existing::Keep, &events)
+        .await?;
+    outcome.events_accepted = recorded.accepted;
+    outcome.events_duplicates = recorded.duplicates;
+    Ok(outcome)
+}
+
+/// One row per key: several timestamps or calls may name the same carrier, service or vessel.
+fn dedup_reference(batch: &mut Batch) {
+    batch.carriers.sort_by(|a, b| a.code.cmp(&b.code));
+    batch.carriers.dedup_by(|a, b| a.code == b.code);
+    batch
+        .services
+        .sort_by(|a, b| (&a.carrier, &a.code).cmp(&(&b.carrier, &b.code)));
+    batch
+        .services
+        .dedup_by(|a, b| a.carrier == b.carrier && a.code == b.code);
+    batch.vessels.sort_by(|a, b| a.imo.cmp(&b.imo));
+    batch.vessels.dedup_by(|a, b| a.imo == b.imo);
+    batch.port_calls.sort_by(|a, b| a.call_ref.cmp(&b.call_ref));
+    batch.port_calls.dedup_by(|a, b| a.call_ref == b.call_ref);
+}
+
+/// Stores port-call rows: each call's schedule (vessel, terminal, voyages, expected moves) is
+/// created or updated, its times become events, and what events and measurements said before
+/// is kept. Rows naming an unknown port or terminal are problems. All or nothing, unless
+/// `skip_invalid` stores the rest.
+pub async fn store_port_calls(
+    store: &dyn Storage,
+    rows: &[port_calls_csv::CallRow],
+    skip_invalid: bool,
+) -> Result<Stored, Rejected> {
+    let mut problems = Vec::new();
+    let mut terminals: HashMap<String, Option<Vec<String>>> = HashMap::new();
+    let mut batch = Batch::default();
+    let mut events = Vec::new();
+    for r in rows {
+        let port = &r.call.port;
+        if !terminals.contains_key(port) {
+            let known = match store.port(port).await? {
+                Some(_) => Some(
+                    store
+                        .terminals(port)
+                        .await?
+                        .into_iter()
+                        .map(|t| t.code)
+                        .collect(),
+                ),
+                None => None,
+            };
+            terminals.insert(port.clone(), known);
+        }
+        let Some(codes) = &terminals[port] else {
+            problems.push(Problem::new(
+                format!("{}, column port", r.row),
+                format!("unknown port {port}"),
+            ));
+            continue;
+        };
+        if let Some(t) = r.call.terminal.as_ref().filter(|t| !codes.contains(t)) {
+            problems.push(Problem::new(
+                format!("{}, column terminal", r.row),
+                format!(
+                    "unknown terminal {t} at {port}: expected one of {}",
+                    codes.join(", ")
+                ),
+            ));
+            continue;
+        }
+        batch.carriers.push(Carrier {
+            code: r.call.carrier.clone(),
+            name: r.call.carrier.clone(),
+        });
+        batch.services.push(Service {
+            carrier: r.call.carrier.clone(),
+            code: r.call.service.clone(),
+            name: r.call.service.clone(),
+        });
+        batch.vessels.push(r.vessel.clone());
+        batch.port_calls.push(r.call.clone());
+        events.extend(r.events.iter().cloned());
+    }
+    if !problems.is_empty() && !skip_invalid {
+        return Err(Rejected::Problems(problems));
+    }
+    dedup_reference(&mut batch);
+    let outcome = store
+        .record_events(&batch, Existing::UpdateSchedule, &events)
+        .await?;
+    Ok(Stored {
+        outcome,
+        skipped: problems,
+    })
+}
