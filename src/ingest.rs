@@ -96,6 +96,39 @@ pub(crate) fn csv_columns<R: std::io::Read>(
     }
 }
 
+/// The data rows with their row numbers (the header is row 1), counting each in `out.read`;
+/// a row the CSV reader cannot read becomes a problem.
+pub(crate) fn csv_rows<R: std::io::Read, T>(
+    reader: &mut csv::Reader<R>,
+    out: &mut Parsed<T>,
+) -> Vec<(usize, csv::StringRecord)> {
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i + 2;
+        out.read += 1;
+        match record {
+            Ok(r) => rows.push((row, r)),
+            Err(e) => out.problems.push(Problem::new(
+                format!("row {row}"),
+                format!("unreadable: {e}"),
+            )),
+        }
+    }
+    rows
+}
+
+/// A row's non-empty value in the named column.
+pub(crate) fn csv_cell<'r>(
+    column: &HashMap<&'static str, usize>,
+    record: &'r csv::StringRecord,
+    name: &str,
+) -> Option<&'r str> {
+    column
+        .get(name)
+        .and_then(|i| record.get(*i))
+        .filter(|v| !v.is_empty())
+}
+
 /// What a parser returns: the good records, and the problems of the rest.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Parsed<T> {

@@ -33,26 +33,9 @@ pub fn parse(port: &str, input: impl Read) -> Parsed<MonthlyStats> {
     };
 
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, record) in reader.records().enumerate() {
-        let row = i + 2;
-        out.read += 1;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                out.problems.push(Problem::new(
-                    format!("row {row}"),
-                    format!("unreadable: {e}"),
-                ));
-                continue;
-            }
-        };
+    for (row, record) in super::csv_rows(&mut reader, &mut out) {
         let mut problems = Vec::new();
-        let cell = |name: &str| {
-            column
-                .get(name)
-                .and_then(|i| record.get(*i))
-                .filter(|v| !v.is_empty())
-        };
+        let cell = |name: &str| super::csv_cell(&column, &record, name);
         let mut teu = |name: &str| -> Option<f64> {
             let raw = cell(name)?;
             match parse_teu(raw) {

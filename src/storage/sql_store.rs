@@ -42,6 +42,31 @@ macro_rules! sql_store {
             Ok(())
         }
 
+        /// A call's times, in `TIME_COLUMNS` order, then its best arrival.
+        fn bind_times(b: &mut Separated<'_, '_, $db, &'static str>, t: &CallTimes) {
+            b.push_bind(t.omitted)
+                .push_bind(t.planned_arrival)
+                .push_bind(t.estimated_arrival)
+                .push_bind(t.requested_arrival)
+                .push_bind(t.actual_anchorage_arrival)
+                .push_bind(t.actual_berth_arrival)
+                .push_bind(t.planned_departure)
+                .push_bind(t.estimated_departure)
+                .push_bind(t.actual_departure)
+                .push_bind(t.best_arrival());
+        }
+
+        /// `head` (ending in `IN (`) followed by the references as binds and `)`.
+        fn in_list<'a, S: AsRef<str> + 'a>(head: impl Into<String>, refs: &'a [S]) -> QueryBuilder<'a, $db> {
+            let mut q = QueryBuilder::<$db>::new(head);
+            let mut list = q.separated(", ");
+            for r in refs {
+                list.push_bind(r.as_ref());
+            }
+            q.push(")");
+            q
+        }
+
         /// One event's values, in `EVENT_COLUMNS` order.
         fn bind_event<'a>(mut b: Separated<'_, 'a, $db, &'static str>, e: &'a PortCallEvent) {
             b.push_bind(&e.call_ref)
@@ -165,18 +190,9 @@ macro_rules! sql_store {
                 .push_bind(&c.carrier)
                 .push_bind(&c.service)
                 .push_bind(&c.import_voyage)
-                .push_bind(&c.export_voyage)
-                .push_bind(t.omitted)
-                .push_bind(t.planned_arrival)
-                .push_bind(t.estimated_arrival)
-                .push_bind(t.requested_arrival)
-                .push_bind(t.actual_anchorage_arrival)
-                .push_bind(t.actual_berth_arrival)
-                .push_bind(t.planned_departure)
-                .push_bind(t.estimated_departure)
-                .push_bind(t.actual_departure)
-                .push_bind(t.best_arrival())
-                .push_bind(c.expected.discharge_laden)
+                .push_bind(&c.export_voyage);
+            bind_times(&mut b, t);
+            b.push_bind(c.expected.discharge_laden)
                 .push_bind(c.expected.discharge_empty)
                 .push_bind(c.expected.load_laden)
                 .push_bind(c.expected.load_empty)
@@ -246,14 +262,9 @@ macro_rules! sql_store {
                 wanted.dedup();
                 let mut before: BTreeMap<String, CallTimes> = BTreeMap::new();
                 for chunk in wanted.chunks(CHUNK_ROWS) {
-                    let mut q = QueryBuilder::<$db>::new(format!(
+                    let mut q = in_list(format!(
                         "SELECT call_ref, {TIME_COLUMNS} FROM port_calls WHERE call_ref IN ("
-                    ));
-                    let mut list = q.separated(", ");
-                    for call_ref in chunk {
-                        list.push_bind(*call_ref);
-                    }
-                    q.push(")");
+                    ), chunk);
                     let rows: Vec<CallTimesRow> = q.build_query_as().fetch_all(&mut *tx).await?;
                     before.extend(rows.into_iter().map(|r| (r.call_ref, r.times.into())));
                 }
@@ -294,14 +305,9 @@ macro_rules! sql_store {
                     folded.push((call_ref, t));
                 }
                 for chunk in known.chunks(CHUNK_ROWS) {
-                    let mut q = QueryBuilder::<$db>::new(format!(
+                    let mut q = in_list(format!(
                         "SELECT {EVENT_COLUMNS} FROM port_call_events WHERE call_ref IN ("
-                    ));
-                    let mut list = q.separated(", ");
-                    for call_ref in chunk {
-                        list.push_bind(call_ref);
-                    }
-                    q.push(")");
+                    ), chunk);
                     let rows: Vec<EventRow> = q.build_query_as().fetch_all(&mut *tx).await?;
                     let mut stored: BTreeMap<String, Vec<PortCallEvent>> = BTreeMap::new();
                     for row in rows {
@@ -321,17 +327,8 @@ macro_rules! sql_store {
                          estimated_departure, actual_departure, best_arrival) AS (",
                     );
                     q.push_values(chunk, |mut b, (call_ref, t)| {
-                        b.push_bind(call_ref)
-                            .push_bind(t.omitted)
-                            .push_bind(t.planned_arrival)
-                            .push_bind(t.estimated_arrival)
-                            .push_bind(t.requested_arrival)
-                            .push_bind(t.actual_anchorage_arrival)
-                            .push_bind(t.actual_berth_arrival)
-                            .push_bind(t.planned_departure)
-                            .push_bind(t.estimated_departure)
-                            .push_bind(t.actual_departure)
-                            .push_bind(t.best_arrival());
+                        b.push_bind(call_ref);
+                        bind_times(&mut b, t);
                     });
                     q.push(
                         ") UPDATE port_calls SET omitted = v.omitted, planned_arrival = v.planned_arrival, \
@@ -405,12 +402,7 @@ macro_rules! sql_store {
             async fn existing_port_calls(&self, call_refs: &[String]) -> Result<std::collections::HashSet<String>> {
                 let mut found = std::collections::HashSet::new();
                 for chunk in call_refs.chunks(CHUNK_ROWS) {
-                    let mut q = QueryBuilder::<$db>::new("SELECT call_ref FROM port_calls WHERE call_ref IN (");
-                    let mut list = q.separated(", ");
-                    for call_ref in chunk {
-                        list.push_bind(call_ref);
-                    }
-                    q.push(")");
+                    let mut q = in_list("SELECT call_ref FROM port_calls WHERE call_ref IN (", chunk);
                     let rows: Vec<String> = q.build_query_scalar().fetch_all(self.reader()).await?;
                     found.extend(rows);
                 }
