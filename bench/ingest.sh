@@ -14,7 +14,7 @@ python3 bench/jit_events.py "$n" > "$work/events.jsonl"
 head -n "$http_n" "$work/events.jsonl" > "$work/http.jsonl"
 
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%d events in %.2f s: %.0f events/s\n", n, s, n / s }'; }
-timed() { local start end; start=$(date +%s.%N); "$@" > /dev/null; end=$(date +%s.%N); echo "$end - $start" | bc; }
+timed() { local start end; start=$(date +%s.%N); "$@" > /dev/null 2>&1; end=$(date +%s.%N); echo "$end - $start" | bc; }
 
 echo "== SQLite: portsignal import events"
 "$bin" port add USLAX --name "Los Angeles" --tz America/Los_Angeles --data-dir "$work/sqlite" > /dev/null 2>&1

@@ -10,8 +10,11 @@ use crate::ingest::statistics_csv;
 use crate::storage::Batch;
 use crate::storage::{self, Storage};
 use anyhow::Context;
+use progress::ImportProgress;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
+
+mod progress;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load(&cli.overrides)?;
@@ -138,19 +141,39 @@ async fn import_schedules(store: &dyn Storage, args: ImportSchedulesArgs) -> any
 
 async fn import_events(store: &dyn Storage, args: ImportFileArgs) -> anyhow::Result<()> {
     let file = args.file.display().to_string();
+    let mut progress = ImportProgress::reading(&file, file_size(&args.file));
     let text =
         std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {file}"))?;
+    let started = std::time::Instant::now();
     let parsed = crate::ingest::jit::parse_file(&text);
+    drop(text);
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "parsed");
     let (read, records, problems) = (parsed.read, parsed.records, parsed.problems);
+    progress.storing(records.len());
+    let progress = &progress;
     let stored = store_or_report(
         &file,
         read,
         records.len(),
         problems,
         args.skip_invalid,
-        |skip| crate::ingest::store_timestamps(store, &records, chrono::Utc::now(), |_| true, skip),
+        |skip| async move {
+            let stored = crate::ingest::store_timestamps(
+                store,
+                records,
+                chrono::Utc::now(),
+                |_| true,
+                skip,
+                &|n| progress.stored(n),
+            )
+            .await;
+            progress.finish();
+            stored
+        },
     )
-    .await?;
+    .await;
+    progress.finish();
+    let stored = stored?;
     println!(
         "read {read}, accepted {}, duplicates {}, rejected {}",
         stored.outcome.accepted, stored.outcome.duplicates, stored.rejected
@@ -160,19 +183,29 @@ async fn import_events(store: &dyn Storage, args: ImportFileArgs) -> anyhow::Res
 
 async fn import_port_calls(store: &dyn Storage, args: ImportFileArgs) -> anyhow::Result<()> {
     let file = args.file.display().to_string();
+    let mut progress = ImportProgress::reading(&file, file_size(&args.file));
     let input = std::fs::File::open(&args.file).with_context(|| format!("cannot read {file}"))?;
     let parsed =
         crate::ingest::port_calls_csv::parse(std::io::BufReader::new(input), chrono::Utc::now());
     let (read, rows, problems) = (parsed.read, parsed.records, parsed.problems);
+    progress.storing(rows.iter().map(|r| r.events.len()).sum());
+    let (progress, rows) = (&progress, &rows);
     let stored = store_or_report(
         &file,
         read,
         rows.len(),
         problems,
         args.skip_invalid,
-        |skip| crate::ingest::store_port_calls(store, &rows, skip),
+        |skip| async move {
+            let stored =
+                crate::ingest::store_port_calls(store, rows, skip, &|n| progress.stored(n)).await;
+            progress.finish();
+            stored
+        },
     )
-    .await?;
+    .await;
+    progress.finish();
+    let stored = stored?;
     println!(
         "read {read}, accepted {} calls, rejected {}; schedule events accepted {}, duplicates {}",
         read - stored.rejected,
@@ -181,6 +214,10 @@ async fn import_port_calls(store: &dyn Storage, args: ImportFileArgs) -> anyhow:
         stored.outcome.duplicates
     );
     Ok(())
+}
+
+fn file_size(path: &std::path::Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
 }
 
 struct Imported {

@@ -287,7 +287,7 @@ pub async fn load(store: &dyn crate::storage::Storage, batch: &Batch) -> Result<
             events: events.remove(call.call_ref.as_str()).unwrap_or_default(),
         })
         .collect();
-    store_port_calls(store, &rows, false).await?;
+    store_port_calls(store, &rows, false, &|_| {}).await?;
 
     for port in &batch.ports {
         let records: Vec<MonthlyStats> = batch

@@ -3,6 +3,11 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+// Imports allocate and free millions of small strings; mimalloc does that in about half the
+// time of glibc's allocator (see README, "Figures").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     match portsignal::cli::run(portsignal::config::Cli::parse()).await {

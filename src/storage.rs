@@ -108,6 +108,9 @@ pub enum Backend {
     Postgres,
 }
 
+/// Told how many events a write has stored so far.
+pub type Progress<'a> = &'a (dyn Fn(usize) + Send + Sync);
+
 #[async_trait]
 pub trait Storage: Send + Sync {
     fn backend(&self) -> Backend;
@@ -124,6 +127,19 @@ pub trait Storage: Send + Sync {
         calls: &Batch,
         existing: Existing,
         events: &[PortCallEvent],
+    ) -> Result<EventOutcome> {
+        self.record_events_reporting(calls, existing, events, &|_| {})
+            .await
+    }
+
+    /// [`Storage::record_events`], telling `progress` how many of `events` have been written
+    /// as the write goes on (for long imports; the transaction still commits all or nothing).
+    async fn record_events_reporting(
+        &self,
+        calls: &Batch,
+        existing: Existing,
+        events: &[PortCallEvent],
+        progress: Progress<'_>,
     ) -> Result<EventOutcome>;
 
     async fn ports(&self) -> Result<Vec<Port>>;

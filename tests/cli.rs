@@ -274,6 +274,25 @@ fn demo_command_refuses_to_overwrite_without_reset() {
         .success());
 }
 
+/// Runs the binary with `--data-dir data` after the given arguments.
+fn in_data_dir(data: &str) -> impl Fn(&[&str]) -> std::process::Output + '_ {
+    move |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--data-dir", data]);
+        portsignal(&all, &[]).output().unwrap()
+    }
+}
+
+const ADD_LOS_ANGELES: [&str; 7] = [
+    "port",
+    "add",
+    "USLAX",
+    "--name",
+    "Los Angeles",
+    "--tz",
+    "America/Los_Angeles",
+];
+
 fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
@@ -385,22 +404,8 @@ async fn import_statistics_is_all_or_nothing_and_replaces_revised_months() {
 fn tokens_are_shown_once_and_listed_without_their_secret() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
-    let run = |args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend_from_slice(&["--data-dir", data]);
-        portsignal(&all, &[]).output().unwrap()
-    };
-    assert!(run(&[
-        "port",
-        "add",
-        "USLAX",
-        "--name",
-        "Los Angeles",
-        "--tz",
-        "America/Los_Angeles"
-    ])
-    .status
-    .success());
+    let run = in_data_dir(data);
+    assert!(run(&ADD_LOS_ANGELES).status.success());
     let out = run(&["token", "create", "--role", "provider"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs at least one --port"));
     let out = run(&[
@@ -434,22 +439,8 @@ fn tokens_are_shown_once_and_listed_without_their_secret() {
 fn import_events_reads_json_lines_and_skips_only_when_asked() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data").display().to_string();
-    let run = |args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend_from_slice(&["--data-dir", &data]);
-        portsignal(&all, &[]).output().unwrap()
-    };
-    assert!(run(&[
-        "port",
-        "add",
-        "USLAX",
-        "--name",
-        "Los Angeles",
-        "--tz",
-        "America/Los_Angeles"
-    ])
-    .status
-    .success());
+    let run = in_data_dir(&data);
+    assert!(run(&ADD_LOS_ANGELES).status.success());
     let line = |role: &str, voyage: &str, classifier: &str| {
         format!(
             r#"{{"publisher":{{"identifyingCodes":[{{"DCSAResponsibleAgencyCode":"SMDG","partyCode":"MSK"}}]}},"publisherRole":"{role}","vesselIMONumber":"9074729","carrierServiceCode":"TP6","carrierVoyageNumber":"{voyage}","UNLocationCode":"USLAX","eventClassifierCode":"{classifier}","operationsEventTypeCode":"ARRI","eventDateTime":"2026-12-01T06:00:00-08:00"}}"#
@@ -495,28 +486,82 @@ fn import_events_reads_json_lines_and_skips_only_when_asked() {
         String::from_utf8_lossy(&out.stdout).trim(),
         "read 4, accepted 0, duplicates 2, rejected 2"
     );
+    // A short import has no progress lines.
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("stored"));
+}
+
+/// `n` carrier estimates, ten per call, as JSON lines.
+fn estimates(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"publisher":{{"identifyingCodes":[{{"DCSAResponsibleAgencyCode":"SMDG","partyCode":"MSK"}}]}},"publisherRole":"CA","vesselIMONumber":"9074729","carrierServiceCode":"TP6","carrierVoyageNumber":"{}E","UNLocationCode":"USLAX","eventClassifierCode":"EST","operationsEventTypeCode":"ARRI","eventDateTime":"2026-12-01T06:{:02}:00-08:00"}}"#,
+                i / 10,
+                i % 10
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn long_imports_show_progress_as_plain_lines_off_a_terminal_and_as_a_bar_on_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data").display().to_string();
+    assert!(in_data_dir(&data)(&ADD_LOS_ANGELES).status.success());
+    let file = write(dir.path(), "long.jsonl", &estimates(12_000));
+
+    let out = portsignal(&["import", "events", &file, "--data-dir", &data], &[])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.contains(": stored ")).collect();
+    assert_eq!(lines.len(), 10, "one line per tenth: {stderr}");
+    assert!(
+        lines[0].ends_with("long.jsonl: stored 1500 of 12000 (10%)"),
+        "{stderr}"
+    );
+    assert!(
+        lines[9].ends_with("long.jsonl: stored 12000 of 12000 (100%)"),
+        "{stderr}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "read 12000, accepted 12000, duplicates 0, rejected 0"
+    );
+
+    // On a terminal (a pseudo-terminal made by script(1)): a bar, and no plain lines.
+    let bin = env!("CARGO_BIN_EXE_portsignal");
+    let command = format!("{bin} import events {file} --data-dir {data}");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("COLUMNS", "120")
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(
+        shown.contains("storing") || shown.contains("reading"),
+        "{shown}"
+    );
+    assert!(!shown.contains("(10%)"), "{shown}");
+    assert!(
+        shown.contains("read 12000, accepted 0, duplicates 12000, rejected 0"),
+        "{shown}"
+    );
 }
 
 #[tokio::test]
 async fn import_port_calls_updates_the_schedule_and_keeps_what_events_said() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data").display().to_string();
-    let run = |args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend_from_slice(&["--data-dir", &data]);
-        portsignal(&all, &[]).output().unwrap()
-    };
-    assert!(run(&[
-        "port",
-        "add",
-        "USLAX",
-        "--name",
-        "Los Angeles",
-        "--tz",
-        "America/Los_Angeles"
-    ])
-    .status
-    .success());
+    let run = in_data_dir(&data);
+    assert!(run(&ADD_LOS_ANGELES).status.success());
     let header = "port,vessel_imo,vessel_name,carrier,service,voyage,terminal,planned_arrival,estimated_arrival,discharge_laden_teu";
     let sheet = |teu: u32, terminal: &str| {
         format!(

@@ -39,10 +39,11 @@ pub async fn post_timestamps(
     }
     let outcome = store_timestamps(
         state.store.as_ref(),
-        &parsed.records,
+        parsed.records,
         chrono::Utc::now(),
         |port| token.may_write(port),
         false,
+        &|_| {},
     )
     .await
     .map(|stored| stored.outcome)

@@ -54,29 +54,81 @@ impl JitTimestamp {
         format!("{}-{}-{}", self.port, self.vessel_imo, self.import_voyage)
     }
 
-    pub fn to_event(&self, received_at: DateTime<Utc>) -> PortCallEvent {
+    /// The event it is, for its call (`call_ref`, as [`Self::call_ref`] makes it).
+    pub fn into_event(self, call_ref: String, received_at: DateTime<Utc>) -> PortCallEvent {
         PortCallEvent {
-            call_ref: self.call_ref(),
+            call_ref,
             source: "dcsa-jit".into(),
-            publisher: self.publisher.clone(),
+            publisher: self.publisher,
             classifier: self.classifier,
             event_type: self.event_type,
             facility_type: self.facility_type,
             event_time: self.event_time,
             issued_at: self.issued_at,
             received_at,
-            delay_reason: self.delay_reason.clone(),
-            remark: self.remark.clone(),
+            delay_reason: self.delay_reason,
+            remark: self.remark,
         }
     }
 }
 
 /// Parses a file for `portsignal import events`: a JSON array or object as for [`parse`], or
-/// JSON lines (one timestamp per line; problems name the line).
+/// JSON lines (one timestamp per line; problems name the line). JSON lines are parsed on every
+/// core, each taking a run of whole lines; the result is in file order.
 pub fn parse_file(text: &str) -> Parsed<JitTimestamp> {
-    if text.trim_start().starts_with('[') || serde_json::from_str::<Value>(text).is_ok() {
+    let first = text.trim_start().as_bytes().first();
+    if first == Some(&b'[') || (first == Some(&b'{') && serde_json::from_str::<Value>(text).is_ok())
+    {
         return parse(text.as_bytes());
     }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parts = split_at_lines(text, threads);
+    let results: Vec<Parsed<JitTimestamp>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = parts
+            .into_iter()
+            .map(|(first_line, part)| scope.spawn(move || parse_lines(first_line, part)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a parse worker panicked"))
+            .collect()
+    });
+    let mut out = Parsed {
+        records: Vec::with_capacity(results.iter().map(|r| r.records.len()).sum()),
+        problems: Vec::new(),
+        read: 0,
+    };
+    for mut r in results {
+        out.read += r.read;
+        out.records.append(&mut r.records);
+        out.problems.append(&mut r.problems);
+    }
+    out
+}
+
+/// Up to `n` runs of whole lines, each with the number of its first line (1-based).
+fn split_at_lines(text: &str, n: usize) -> Vec<(usize, &str)> {
+    let mut parts = Vec::with_capacity(n);
+    let (mut rest, mut line) = (text, 1);
+    for remaining in (1..=n).rev() {
+        if rest.is_empty() {
+            break;
+        }
+        let want = rest.len().div_ceil(remaining);
+        let cut = if remaining == 1 || want >= rest.len() {
+            rest.len()
+        } else {
+            rest[want..].find('\n').map_or(rest.len(), |i| want + i + 1)
+        };
+        let (part, after) = rest.split_at(cut);
+        parts.push((line, part));
+        line += part.matches('\n').count();
+        rest = after;
+    }
+    parts
+}
+
+fn parse_lines(first_line: usize, text: &str) -> Parsed<JitTimestamp> {
     let mut out = Parsed {
         records: Vec::new(),
         problems: Vec::new(),
@@ -87,7 +139,7 @@ pub fn parse_file(text: &str) -> Parsed<JitTimestamp> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
     {
-        let path = format!("line {}", i + 1);
+        let path = format!("line {}", first_line + i);
         out.read += 1;
         match serde_json::from_str::<Value>(line) {
             Ok(v) => match timestamp(&path, &v) {
@@ -370,9 +422,45 @@ mod tests {
             t.issued_at,
             Some(Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 0).unwrap())
         );
-        let e = t.to_event(Utc.with_ymd_and_hms(2026, 11, 28, 10, 1, 0).unwrap());
+        let call_ref = t.call_ref();
+        let e = t.clone().into_event(
+            call_ref,
+            Utc.with_ymd_and_hms(2026, 11, 28, 10, 1, 0).unwrap(),
+        );
+        assert_eq!(e.call_ref, "USLAX-9074729-2648E");
         assert_eq!(e.source, "dcsa-jit");
         assert_eq!(e.remark.as_deref(), Some("weather in the North Pacific"));
+    }
+
+    #[test]
+    fn json_lines_split_into_runs_of_whole_lines_keep_their_numbers() {
+        let text = "a\nbb\n\nccc\nd";
+        for n in 1..=7 {
+            let parts = split_at_lines(text, n);
+            assert!(parts.len() <= n);
+            assert_eq!(parts.iter().map(|(_, p)| *p).collect::<String>(), text);
+            for (first, part) in &parts {
+                let offset = part.as_ptr() as usize - text.as_ptr() as usize;
+                assert_eq!(*first, text[..offset].matches('\n').count() + 1, "n = {n}");
+                assert!(offset == 0 || text.as_bytes()[offset - 1] == b'\n');
+            }
+        }
+    }
+
+    #[test]
+    fn problems_in_json_lines_name_the_line_whichever_worker_read_it() {
+        let good = sample().to_string();
+        let mut lines = vec![good.clone(); 9];
+        lines[7] = "{not json".into();
+        let text = lines.join("\n");
+        let parsed = parse_file(&text);
+        assert_eq!((parsed.read, parsed.records.len()), (9, 8));
+        assert_eq!(parsed.problems.len(), 1);
+        assert_eq!(parsed.problems[0].location, "line 8");
+        for (i, t) in parsed.records.iter().enumerate() {
+            let line = if i < 7 { i + 1 } else { i + 2 };
+            assert_eq!(t.path, format!("line {line}"));
+        }
     }
 
     #[test]

@@ -4,7 +4,9 @@
 
 use super::{jit, ovs, port_calls_csv, Parsed, Problem};
 use crate::domain::{MonthlyStats, PortCall, TeuMoves, Vessel};
-use crate::storage::{Batch, Carrier, EventOutcome, Existing, Service, Storage, StorageError};
+use crate::storage::{
+    Batch, Carrier, EventOutcome, Existing, Progress, Service, Storage, StorageError,
+};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -78,10 +80,11 @@ pub struct Stored {
 /// unless `skip_invalid` stores the rest. Shared by the API and `portsignal import events`.
 pub async fn store_timestamps(
     store: &dyn Storage,
-    timestamps: &[jit::JitTimestamp],
+    timestamps: Vec<jit::JitTimestamp>,
     received_at: DateTime<Utc>,
     may_write: impl Fn(&str) -> bool,
     skip_invalid: bool,
+    progress: Progress<'_>,
 ) -> Result<Stored, Rejected> {
     let mut terminals: HashMap<String, HashSet<String>> = HashMap::new();
     for port in timestamps
@@ -103,19 +106,27 @@ pub async fn store_timestamps(
             .collect();
         terminals.insert(port.to_owned(), codes);
     }
+    // Ten timestamps a call is common: ask the store about each call once.
     let refs: Vec<String> = timestamps.iter().map(|t| t.call_ref()).collect();
-    let mut known = store.existing_port_calls(&refs).await?;
+    let distinct: Vec<String> = refs
+        .iter()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .cloned()
+        .collect();
+    let mut known = store.existing_port_calls(&distinct).await?;
+    drop(distinct);
 
     // Calls the batch's carriers announce, wherever in the batch they do.
     let mut missing = Batch::default();
-    for t in timestamps {
+    for (t, call_ref) in timestamps.iter().zip(&refs) {
         let (Some(port_terminals), Some(carrier)) = (terminals.get(&t.port), &t.carrier) else {
             continue;
         };
-        let call_ref = t.call_ref();
-        if !known.insert(call_ref.clone()) {
+        if known.contains(call_ref) {
             continue;
         }
+        known.insert(call_ref.clone());
         missing.carriers.push(Carrier {
             code: carrier.clone(),
             name: carrier.clone(),
@@ -137,7 +148,7 @@ pub async fn store_timestamps(
             teu_capacity: None,
         });
         missing.port_calls.push(PortCall {
-            call_ref,
+            call_ref: call_ref.clone(),
             port: t.port.clone(),
             terminal: t
                 .terminal
@@ -159,23 +170,22 @@ pub async fn store_timestamps(
     }
 
     let mut problems = Vec::new();
-    let mut events = Vec::new();
-    for t in timestamps {
+    let mut events = Vec::with_capacity(timestamps.len());
+    for (t, call_ref) in timestamps.into_iter().zip(refs) {
         if !terminals.contains_key(&t.port) {
             problems.push(Problem::new(
                 format!("{}.UNLocationCode", t.path),
                 format!("unknown port {}", t.port),
             ));
-        } else if !known.contains(&t.call_ref()) {
+        } else if !known.contains(&call_ref) {
             problems.push(Problem::new(
-                t.path.clone(),
+                t.path,
                 format!(
-                    "no port call {} is known yet: the carrier (publisherRole CA or AG) or its schedule must announce it first",
-                    t.call_ref()
+                    "no port call {call_ref} is known yet: the carrier (publisherRole CA or AG) or its schedule must announce it first"
                 ),
             ));
         } else {
-            events.push(t.to_event(received_at));
+            events.push(t.into_event(call_ref, received_at));
         }
     }
     if !problems.is_empty() && !skip_invalid {
@@ -183,7 +193,7 @@ pub async fn store_timestamps(
     }
     dedup_reference(&mut missing);
     let outcome = store
-        .record_events(&missing, Existing::Keep, &events)
+        .record_events_reporting(&missing, Existing::Keep, &events, progress)
         .await?;
     Ok(Stored {
         outcome,
@@ -303,6 +313,7 @@ pub async fn store_port_calls(
     store: &dyn Storage,
     rows: &[port_calls_csv::CallRow],
     skip_invalid: bool,
+    progress: Progress<'_>,
 ) -> Result<Stored, Rejected> {
     let mut problems = Vec::new();
     let mut terminals: HashMap<String, Option<Vec<String>>> = HashMap::new();
@@ -359,7 +370,7 @@ pub async fn store_port_calls(
     }
     dedup_reference(&mut batch);
     let outcome = store
-        .record_events(&batch, Existing::UpdateSchedule, &events)
+        .record_events_reporting(&batch, Existing::UpdateSchedule, &events, progress)
         .await?;
     Ok(Stored {
         outcome,

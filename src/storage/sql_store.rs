@@ -249,17 +249,22 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            async fn record_events(
+            async fn record_events_reporting(
                 &self,
                 calls: &Batch,
                 existing: crate::storage::Existing,
                 events: &[PortCallEvent],
+                progress: crate::storage::Progress<'_>,
             ) -> Result<EventOutcome> {
                 let mut tx = self.begin_write().await?;
                 // The times of the calls the events name, as they were before this write.
-                let mut wanted: Vec<&str> = events.iter().map(|e| e.call_ref.as_str()).collect();
+                let mut wanted: Vec<&str> = events
+                    .iter()
+                    .map(|e| e.call_ref.as_str())
+                    .collect::<std::collections::HashSet<_>>()
+                    .into_iter()
+                    .collect();
                 wanted.sort_unstable();
-                wanted.dedup();
                 let mut before: BTreeMap<String, CallTimes> = BTreeMap::new();
                 for chunk in wanted.chunks(CHUNK_ROWS) {
                     let mut q = in_list(format!(
@@ -276,17 +281,30 @@ macro_rules! sql_store {
                 }
                 write_rows(&mut tx, calls, Some(existing)).await?;
 
-                // Insert in chunks; RETURNING names the events that were new.
-                let mut touched: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+                // Insert in chunks. A chunk that added anything has its calls folded again; a
+                // chunk of re-sent events (nothing added) leaves its calls as they are. Folding a
+                // call whose own events were all duplicates gives what it had, so counting rows is
+                // enough, without returning a row per new event.
+                let mut touched: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
                 let mut accepted = 0u64;
-                for chunk in events.chunks(CHUNK_ROWS) {
+                for (i, chunk) in events.chunks(CHUNK_ROWS).enumerate() {
+                    progress(i * CHUNK_ROWS);
                     let mut q = QueryBuilder::<$db>::new(format!("INSERT INTO port_call_events ({EVENT_COLUMNS}) "));
                     q.push_values(chunk, bind_event);
-                    q.push(" ON CONFLICT DO NOTHING RETURNING call_ref");
-                    let new: Vec<String> = q.build_query_scalar().fetch_all(&mut *tx).await?;
-                    accepted += new.len() as u64;
-                    touched.extend(new);
+                    q.push(" ON CONFLICT DO NOTHING");
+                    let added = q.build().execute(&mut *tx).await?.rows_affected();
+                    accepted += added;
+                    if added > 0 {
+                        let mut last = "";
+                        for e in chunk {
+                            if e.call_ref != last {
+                                last = &e.call_ref;
+                                touched.insert(last);
+                            }
+                        }
+                    }
                 }
+                progress(events.len());
                 let outcome = EventOutcome { accepted, duplicates: events.len() as u64 - accepted };
 
                 // A touched call's state is the fold of all its events, so it does not depend on
@@ -297,12 +315,12 @@ macro_rules! sql_store {
                 for e in events.iter().filter(|e| !before.contains_key(&e.call_ref)) {
                     from_batch.entry(e.call_ref.as_str()).or_default().push(e);
                 }
-                let (known, new_calls): (Vec<String>, Vec<String>) =
-                    touched.into_iter().partition(|c| before.contains_key(c));
+                let (known, new_calls): (Vec<&str>, Vec<&str>) =
+                    touched.into_iter().partition(|c| before.contains_key(*c));
                 for call_ref in new_calls {
-                    let base = arriving[call_ref.as_str()].times.clone();
-                    let t = CallTimes::folded(base, from_batch[call_ref.as_str()].iter().copied());
-                    folded.push((call_ref, t));
+                    let base = arriving[call_ref].times.clone();
+                    let t = CallTimes::folded(base, from_batch[call_ref].iter().copied());
+                    folded.push((call_ref.to_owned(), t));
                 }
                 for chunk in known.chunks(CHUNK_ROWS) {
                     let mut q = in_list(format!(
