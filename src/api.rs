@@ -1,6 +1,7 @@
 //! The HTTP API for other systems. One router per area, merged here.
 
 mod auth;
+mod forecast;
 mod jit;
 mod ovs;
 mod statistics;
@@ -25,6 +26,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/ports/{locode}/statistics/monthly",
             post(statistics::post_monthly).layer(DefaultBodyLimit::max(STATISTICS_BODY_LIMIT)),
+        )
+        .route(
+            "/api/v1/ports/{locode}/forecast/monthly",
+            get(forecast::get_monthly),
         )
         // DCSA clients are configured with a base URL and append the standard's own path.
         .route(

@@ -1,8 +1,9 @@
 //! The `portsignal` command: `serve` (default), `migrate`, `demo`, `import`, `port`, `token`.
 
 use crate::config::{
-    is_locode, Cli, Command, DemoArgs, ImportCommand, ImportFileArgs, ImportSchedulesArgs,
-    ImportStatisticsArgs, PortAddArgs, PortCommand, Settings, TokenCommand, TokenCreateArgs,
+    is_locode, BacktestCommand, BacktestMonthlyArgs, Cli, Command, DemoArgs, ForecastCommand,
+    ForecastMonthlyArgs, ImportCommand, ImportFileArgs, ImportSchedulesArgs, ImportStatisticsArgs,
+    OutputFormat, PortAddArgs, PortCommand, Settings, TokenCommand, TokenCreateArgs,
 };
 use crate::demo::{self, DemoOptions};
 use crate::domain::Port;
@@ -38,6 +39,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo(args) => demo_command(&settings, store, args).await,
         Command::Import(ImportCommand::Events(args)) => import_events(store.as_ref(), args).await,
+        Command::Forecast(ForecastCommand::Monthly(args)) => {
+            forecast_monthly(store.as_ref(), args).await
+        }
+        Command::Backtest(BacktestCommand::Monthly(args)) => {
+            backtest_monthly(store.as_ref(), args).await
+        }
         Command::Import(ImportCommand::PortCalls(args)) => {
             import_port_calls(store.as_ref(), args).await
         }
@@ -213,6 +220,94 @@ async fn import_port_calls(store: &dyn Storage, args: ImportFileArgs) -> anyhow:
         stored.outcome.accepted,
         stored.outcome.duplicates
     );
+    Ok(())
+}
+
+async fn forecast_monthly(store: &dyn Storage, args: ForecastMonthlyArgs) -> anyhow::Result<()> {
+    let f = crate::queries::forecast::monthly_forecast(
+        store,
+        &args.port,
+        args.as_of.as_deref(),
+        Some(args.horizon),
+    )
+    .await?;
+    if args.format == OutputFormat::Json {
+        println!("{}", serde_json::to_string_pretty(&f)?);
+        return Ok(());
+    }
+    let band =
+        |b: &crate::domain::forecast::Band| format!("{:>9.0} {:>9.0} {:>9.0}", b.p10, b.p50, b.p90);
+    println!(
+        "{} monthly forecast as of {}, TEU (P10 P50 P90)",
+        f.port, f.forecast.as_of
+    );
+    println!(
+        "{:<8} {:^29} {:^29} {:^29} {:^29}",
+        "month", "total", "loaded imports", "loaded exports", "empties"
+    );
+    for m in &f.forecast.months {
+        println!(
+            "{:<8} {} {} {} {}",
+            m.month.to_string(),
+            band(&m.total_teu),
+            band(&m.loaded_imports),
+            band(&m.loaded_exports),
+            band(&m.empties)
+        );
+    }
+    let y = &f.forecast.year;
+    println!(
+        "year {}: actual to date {:.0}; full year {}",
+        y.year,
+        y.actual_to_date,
+        band(&y.total_teu)
+    );
+    for m in &f.forecast.methods {
+        println!("{}: {} ({})", m.series, m.model, m.reason);
+    }
+    Ok(())
+}
+
+async fn backtest_monthly(store: &dyn Storage, args: BacktestMonthlyArgs) -> anyhow::Result<()> {
+    let models = crate::queries::forecast::monthly_backtest(
+        store,
+        &args.port,
+        &args.series,
+        &args.from,
+        &args.to,
+        args.horizon,
+    )
+    .await?;
+    println!(
+        "{} {} forecast after each month {} to {}: error by months ahead",
+        args.port.to_uppercase(),
+        args.series,
+        args.from,
+        args.to
+    );
+    println!(
+        "{:<18} {:>7} {:>9} {:>8} {:>8} {:>9}",
+        "model", "months", "forecasts", "MAPE %", "bias %", "P10-P90"
+    );
+    for m in &models {
+        let name = if m.chosen {
+            format!("{} *", m.model)
+        } else {
+            m.model.to_owned()
+        };
+        for h in &m.horizons {
+            println!(
+                "{:<18} {:>7} {:>9} {:>8.1} {:>+8.1} {:>8.0}%",
+                name,
+                h.horizon,
+                h.forecasts,
+                h.mape,
+                h.bias,
+                h.coverage * 100.0
+            );
+        }
+    }
+    println!("* chosen for this series by the backtest as of {}", args.to);
     Ok(())
 }
 

@@ -38,6 +38,65 @@ pub enum Command {
     /// Manage API tokens for data providers.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Forecast a port's volumes.
+    #[command(subcommand)]
+    Forecast(ForecastCommand),
+    /// Score the forecasting models on a port's history.
+    #[command(subcommand)]
+    Backtest(BacktestCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ForecastCommand {
+    /// Monthly and full-year forecast from the monthly statistics (the API's JSON, or a table).
+    Monthly(ForecastMonthlyArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Json,
+    Table,
+}
+
+#[derive(Debug, Args)]
+pub struct ForecastMonthlyArgs {
+    /// UN/LOCODE of the port.
+    #[arg(long)]
+    pub port: String,
+    /// Forecast as of this month (YYYY-MM): only statistics up to it are used. Default: the
+    /// latest month with statistics.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Months ahead, 1-24.
+    #[arg(long, default_value_t = 6)]
+    pub horizon: usize,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BacktestCommand {
+    /// Error by horizon (MAPE, bias) and P10-P90 band coverage of each monthly model.
+    Monthly(BacktestMonthlyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestMonthlyArgs {
+    /// UN/LOCODE of the port.
+    #[arg(long)]
+    pub port: String,
+    /// First month to forecast after (YYYY-MM).
+    #[arg(long)]
+    pub from: String,
+    /// Last month to forecast after (YYYY-MM).
+    #[arg(long)]
+    pub to: String,
+    /// Months ahead to score.
+    #[arg(long, default_value_t = 12)]
+    pub horizon: usize,
+    /// total_teu, loaded_imports, loaded_exports or empties.
+    #[arg(long, default_value = "total_teu")]
+    pub series: String,
 }
 
 #[derive(Debug, Subcommand)]

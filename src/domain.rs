@@ -1,6 +1,9 @@
 //! The port's world as plain data, and the maths over it. No IO, no async, no SQL:
 //! everything here is a pure function with unit tests that use hand-checkable numbers.
 
+// Forecasting draws sample paths with the server's seeded generator; pages get its results.
+#[cfg(feature = "ssr")]
+pub mod forecast;
 pub mod indicator;
 pub mod port_call;
 pub mod week;

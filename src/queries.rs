@@ -1,5 +1,7 @@
 //! Read paths behind the pages: storage query → domain → view model (and chart).
 
+pub mod forecast;
+
 use crate::chart;
 use crate::domain::indicator::{vessel_counts, volumes_by_week, week_start_utc};
 use crate::domain::port_call::EN_ROUTE_HORIZON;

@@ -565,3 +565,104 @@ async fn a_carrier_may_announce_a_call_later_in_the_same_batch() {
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     assert_eq!(answer["accepted"], 2);
 }
+
+/// 40 months of statistics from January 2023: a level near 800,000 TEU with a yearly shape.
+fn monthly_history() -> Vec<portsignal::domain::MonthlyStats> {
+    (0..40)
+        .map(|i| {
+            let shape = [
+                0.0, -0.18, -0.08, 0.0, 0.02, 0.03, 0.05, 0.12, 0.1, 0.08, -0.02, -0.04,
+            ];
+            let total = 800_000.0 * (1.0 + shape[i % 12]) + 5_000.0 * ((i * 7 % 5) as f64 - 2.0);
+            portsignal::domain::MonthlyStats {
+                port: "USLAX".into(),
+                month: format!("{}-{:02}", 2023 + i / 12, i % 12 + 1),
+                loaded_imports: total * 0.45,
+                loaded_exports: total * 0.12,
+                empty_imports: None,
+                empty_exports: None,
+                empties: total * 0.43,
+                total_teu: total,
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_monthly_forecast_answers_the_contract_and_checks_its_parameters() {
+    let f = fixture().await;
+    let path = "/api/v1/ports/USLAX/forecast/monthly";
+    let (status, _, body) = get(&f, path).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        body["error"],
+        "no monthly statistics for USLAX: nothing to forecast from"
+    );
+    let (status, _, _) = get(&f, "/api/v1/ports/NLRTM/forecast/monthly").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let history = monthly_history();
+    f.state
+        .store
+        .write_batch(&Batch {
+            monthly_stats: history.clone(),
+            ..Batch::default()
+        })
+        .await
+        .unwrap();
+    let (status, _, body) = get(&f, path).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["port"], "USLAX");
+    assert_eq!(body["as_of"], "2026-04");
+    assert!(body["method"].as_str().unwrap().contains("total_teu: "));
+    let months = body["months"].as_array().unwrap();
+    let names: Vec<&str> = months
+        .iter()
+        .map(|m| m["month"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
+    );
+    for m in months {
+        for series in ["total_teu", "loaded_imports", "loaded_exports", "empties"] {
+            let b = &m[series];
+            let (p10, p50, p90) = (
+                b["p10"].as_f64().unwrap(),
+                b["p50"].as_f64().unwrap(),
+                b["p90"].as_f64().unwrap(),
+            );
+            assert!(0.0 < p10 && p10 <= p50 && p50 <= p90, "{m}");
+        }
+    }
+    let year = &body["year"];
+    assert_eq!(year["year"], 2026);
+    let to_date: f64 = history[36..].iter().map(|s| s.total_teu).sum();
+    assert!((year["actual_to_date"].as_f64().unwrap() - to_date).abs() < 1e-6);
+    assert!(year["total_teu"]["p10"].as_f64().unwrap() > to_date);
+
+    let (status, _, body) = get(&f, &format!("{path}?as_of=2025-06&horizon=24")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["as_of"], "2025-06");
+    assert_eq!(body["months"].as_array().unwrap().len(), 24);
+    assert_eq!(body["months"][0]["month"], "2025-07");
+    assert_eq!(body["year"]["year"], 2025);
+
+    for (query, message) in [
+        ("horizon=0", "horizon 0 is outside 1-24"),
+        ("horizon=25", "horizon 25 is outside 1-24"),
+        ("as_of=2025-13", "as_of '2025-13' is not a month (YYYY-MM)"),
+    ] {
+        let (status, _, body) = get(&f, &format!("{path}?{query}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(body["error"], message);
+    }
+    let (status, _, _) = get(&f, &format!("{path}?horizon=six")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, body) = get(&f, &format!("{path}?as_of=2022-12")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        body["error"],
+        "no monthly statistics up to 2022-12 for USLAX: nothing to forecast from"
+    );
+}

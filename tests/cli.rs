@@ -613,3 +613,120 @@ async fn import_port_calls_updates_the_schedule_and_keeps_what_events_said() {
         "KING OF THE SEAS"
     );
 }
+
+#[tokio::test]
+async fn forecast_prints_the_api_json_or_a_table_and_backtest_scores_each_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data").display().to_string();
+    let run = in_data_dir(&data);
+    assert!(run(&ADD_LOS_ANGELES).status.success());
+    let shape = [
+        0.0, -0.18, -0.08, 0.0, 0.02, 0.03, 0.05, 0.12, 0.1, 0.08, -0.02, -0.04,
+    ];
+    let mut csv = String::from("month,loaded_imports,loaded_exports,empties\n");
+    for i in 0..36 {
+        let total = 800_000.0 * (1.0 + shape[i % 12]) + 4_000.0 * ((i * 5 % 7) as f64 - 3.0);
+        csv += &format!(
+            "{}-{:02},{:.0},{:.0},{:.0}\n",
+            2023 + i / 12,
+            i % 12 + 1,
+            total * 0.45,
+            total * 0.12,
+            total * 0.43
+        );
+    }
+    let file = write(dir.path(), "stats.csv", &csv);
+    assert!(run(&["import", "statistics", &file, "--port", "USLAX"])
+        .status
+        .success());
+
+    let out = run(&[
+        "forecast",
+        "monthly",
+        "--port",
+        "uslax",
+        "--as-of",
+        "2025-08",
+        "--horizon",
+        "4",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let store = portsignal::storage::open(None, std::path::Path::new(&data))
+        .await
+        .unwrap();
+    let direct = portsignal::queries::forecast::monthly_forecast(
+        store.as_ref(),
+        "USLAX",
+        Some("2025-08"),
+        Some(4),
+    )
+    .await
+    .unwrap();
+    assert_eq!(printed, serde_json::to_value(&direct).unwrap());
+    assert_eq!(printed["months"][3]["month"], "2025-12");
+
+    let out = run(&[
+        "forecast", "monthly", "--port", "USLAX", "--format", "table",
+    ]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.starts_with("USLAX monthly forecast as of 2025-12"),
+        "{table}"
+    );
+    assert!(table.contains("\n2026-06 "), "{table}");
+    assert!(
+        table.contains("year 2026: actual to date 0; full year"),
+        "{table}"
+    );
+
+    let out = run(&["forecast", "monthly", "--port", "USLAX", "--horizon", "30"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("horizon 30 is outside 1-24"));
+
+    let out = run(&[
+        "backtest",
+        "monthly",
+        "--port",
+        "USLAX",
+        "--from",
+        "2025-01",
+        "--to",
+        "2025-09",
+        "--horizon",
+        "3",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = String::from_utf8_lossy(&out.stdout);
+    for model in ["seasonal-naive", "holt-winters", "holt-winters-log"] {
+        let rows = report
+            .lines()
+            .filter(|l| l.split_whitespace().next() == Some(model))
+            .count();
+        assert_eq!(rows, 3, "{model}: {report}");
+    }
+    // Forecasting after January to September 2025 one month ahead: nine forecasts a model.
+    let first = report
+        .lines()
+        .find(|l| l.starts_with("seasonal-naive"))
+        .unwrap();
+    assert_eq!(first.split_whitespace().nth(2), Some("9"), "{report}");
+    assert_eq!(
+        report.matches(" * ").count() + report.matches(" *\n").count(),
+        3,
+        "{report}"
+    );
+    let out = run(&[
+        "backtest", "monthly", "--port", "USLAX", "--from", "2025-01", "--to", "2025-09",
+        "--series", "teu",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("series 'teu' is not one of total_teu"));
+}
