@@ -31,6 +31,10 @@ pub fn router() -> Router<AppState> {
             "/api/v1/ports/{locode}/forecast/monthly",
             get(forecast::get_monthly),
         )
+        .route(
+            "/api/v1/ports/{locode}/outlook/weekly",
+            get(forecast::get_weekly),
+        )
         // DCSA clients are configured with a base URL and append the standard's own path.
         .route(
             "/dcsa/jit/v1/timestamps",

@@ -5,6 +5,8 @@
 #[cfg(feature = "ssr")]
 pub mod forecast;
 pub mod indicator;
+#[cfg(feature = "ssr")]
+pub mod outlook;
 pub mod port_call;
 pub mod week;
 

@@ -1,6 +1,7 @@
 //! Read paths behind the pages: storage query → domain → view model (and chart).
 
 pub mod forecast;
+pub mod outlook;
 
 use crate::chart;
 use crate::domain::indicator::{vessel_counts, volumes_by_week, week_start_utc};

@@ -164,6 +164,8 @@ pub trait Storage: Send + Sync {
     async fn services(&self) -> Result<Vec<Service>>;
     /// A call's events in the order they were received.
     async fn events_of_call(&self, call_ref: &str) -> Result<Vec<PortCallEvent>>;
+    /// The events of many calls, by call, each call's in the order they were received.
+    async fn events_of_calls(&self, call_refs: &[String]) -> Result<Vec<PortCallEvent>>;
     async fn monthly_stats(&self, port: &str) -> Result<Vec<MonthlyStats>>;
     async fn count_port_calls(&self, port: &str) -> Result<i64>;
     async fn count_events(&self) -> Result<i64>;

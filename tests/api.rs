@@ -666,3 +666,84 @@ async fn the_monthly_forecast_answers_the_contract_and_checks_its_parameters() {
         "no monthly statistics up to 2022-12 for USLAX: nothing to forecast from"
     );
 }
+
+#[tokio::test]
+async fn the_weekly_outlook_bands_the_demo_ports_coming_weeks() {
+    let f = fixture().await;
+    let opts = portsignal::demo::DemoOptions {
+        seed: 1,
+        as_of: "2026-11-29T12:00:00Z".parse().unwrap(),
+    };
+    f.state.store.clear().await.unwrap();
+    portsignal::demo::load(f.state.store.as_ref(), &portsignal::demo::generate(&opts))
+        .await
+        .unwrap();
+    let path = "/api/v1/ports/USLAX/outlook/weekly?as_of=2026-11-29T12:00:00Z";
+    let (status, _, body) = get(&f, path).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["port"], "USLAX");
+    assert_eq!(body["as_of"], "2026-11-29T12:00:00Z");
+    let weeks = body["weeks"].as_array().unwrap();
+    let labels: Vec<&str> = weeks
+        .iter()
+        .map(|w| w["iso_week"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        ["2026-W48", "2026-W49", "2026-W50", "2026-W51", "2026-W52", "2026-W53"]
+    );
+    assert_eq!(weeks[1]["start"], "2026-11-30");
+    // The current week holds what arrived in it so far; w/w compares whole weeks.
+    assert!(
+        weeks[0]["import_teu"]["p50"].as_f64().unwrap() > 40_000.0,
+        "{}",
+        weeks[0]
+    );
+    for w in &weeks[..4] {
+        let b = &w["import_teu"];
+        let (p10, p50, p90) = (
+            b["p10"].as_f64().unwrap(),
+            b["p50"].as_f64().unwrap(),
+            b["p90"].as_f64().unwrap(),
+        );
+        // A port of ~9 M TEU a year takes in some 80,000-120,000 import TEU a week.
+        assert!(
+            40_000.0 < p10 && p10 <= p50 && p50 <= p90 && p90 < 250_000.0,
+            "{w}"
+        );
+        if w["iso_week"] != "2026-W48" {
+            assert!(p10 < p90, "some arrivals are uncertain: {w}");
+        }
+        assert!(w["vessels"].as_f64().unwrap() > 5.0, "{w}");
+        assert!(w["rail_teu"].as_f64().unwrap() > 0.0, "{w}");
+        assert!(w["wow_pct"].is_number() && w["yoy_pct"].is_number(), "{w}");
+    }
+
+    // The same question again gets the same answer.
+    assert_eq!(get(&f, path).await.2, body);
+    // Asked as of a week earlier, it answers from what was known then.
+    let (status, _, earlier) = get(
+        &f,
+        "/api/v1/ports/USLAX/outlook/weekly?as_of=2026-11-22T12:00:00Z&weeks=2",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(earlier["weeks"][0]["iso_week"], "2026-W47");
+    assert_eq!(earlier["weeks"].as_array().unwrap().len(), 2);
+
+    for (query, message) in [
+        ("weeks=9", "weeks 9 is outside 1-8"),
+        ("weeks=0", "weeks 0 is outside 1-8"),
+        (
+            "as_of=2026-11-29",
+            "as_of '2026-11-29' is not a date-time with an offset (RFC 3339)",
+        ),
+    ] {
+        let (status, _, body) =
+            get(&f, &format!("/api/v1/ports/USLAX/outlook/weekly?{query}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(body["error"], message);
+    }
+    let (status, _, _) = get(&f, "/api/v1/ports/NLRTM/outlook/weekly").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -85,6 +85,7 @@ contract!(
     a_schedule_update_keeps_what_events_and_measurements_said,
     a_returning_estimate_is_news_but_a_resent_one_is_not,
     tokens_are_found_by_hash_limited_to_ports_and_revoked,
+    events_of_many_calls_come_by_call_in_receipt_order,
 );
 
 fn t(day: u32, hour: u32) -> DateTime<Utc> {
@@ -324,6 +325,45 @@ async fn events_are_stored_once_and_fold_into_their_call(open: Opener) {
     assert_eq!(log[..3], events[..], "stored as sent, in receipt order");
     let c = store.port_call("C1").await.unwrap().unwrap();
     assert_eq!(c.times.actual_berth_arrival, Some(t(10, 22)));
+}
+
+async fn events_of_many_calls_come_by_call_in_receipt_order(open: Opener) {
+    use Classifier::*;
+    use EventType::*;
+    use FacilityType::*;
+    let store = open().await;
+    let mut batch = reference();
+    batch.port_calls = vec![call("C1", t(10, 8), 4000.0), call("C2", t(12, 8), 3000.0)];
+    store.write_batch(&batch).await.unwrap();
+    let events = vec![
+        event("C2", Est, Arri, Brth, t(12, 9), t(4, 0)),
+        event("C1", Est, Arri, Brth, t(10, 9), t(5, 0)),
+        event("C1", Pln, Arri, Brth, t(10, 8), t(1, 0)),
+        event("C2", Act, Arri, Brth, t(12, 10), t(12, 10)),
+    ];
+    store
+        .record_events(&Batch::default(), Existing::Keep, &events)
+        .await
+        .unwrap();
+    // More references than one IN list holds, most of them unknown.
+    let mut refs: Vec<String> = (0..1200).map(|i| format!("X{i}")).collect();
+    refs.insert(700, "C2".into());
+    refs.insert(3, "C1".into());
+    let got = store.events_of_calls(&refs).await.unwrap();
+    let order: Vec<(&str, DateTime<Utc>)> = got
+        .iter()
+        .map(|e| (e.call_ref.as_str(), e.event_time))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("C1", t(10, 8)),
+            ("C1", t(10, 9)),
+            ("C2", t(12, 9)),
+            ("C2", t(12, 10))
+        ]
+    );
+    assert!(store.events_of_calls(&[]).await.unwrap().is_empty());
 }
 
 async fn events_for_an_unknown_call_write_nothing(open: Opener) {

@@ -1,8 +1,11 @@
-//! `GET /api/v1/ports/{locode}/forecast/monthly?as_of=YYYY-MM&horizon=N`: the monthly and
-//! full-year forecast with P10/P50/P90 bands. Public, like the statistics it is made from.
+//! The forecasts, public like the data they are made from:
+//! `GET /api/v1/ports/{locode}/forecast/monthly?as_of=YYYY-MM&horizon=N`, the monthly and
+//! full-year forecast with P10/P50/P90 bands, and
+//! `GET /api/v1/ports/{locode}/outlook/weekly?weeks=N&as_of=RFC3339`, the weekly import outlook.
 
 use crate::error::AppError;
 use crate::queries::forecast::{monthly_forecast, PortMonthlyForecast};
+use crate::queries::outlook::{self, WeeklyOutlook};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;
@@ -28,4 +31,27 @@ pub async fn get_monthly(
     )
     .await?;
     Ok(Json(forecast))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WeeklyParams {
+    as_of: Option<String>,
+    weeks: Option<usize>,
+}
+
+pub async fn get_weekly(
+    State(state): State<AppState>,
+    Path(locode): Path<String>,
+    params: Result<Query<WeeklyParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<WeeklyOutlook>, AppError> {
+    let Query(params) = params.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let outlook = outlook::weekly(
+        state.store.as_ref(),
+        &locode,
+        params.as_of.as_deref(),
+        params.weeks,
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(Json(outlook))
 }

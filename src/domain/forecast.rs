@@ -102,7 +102,8 @@ impl Band {
         }
     }
 
-    fn shifted(self, by: f64) -> Band {
+    /// Every percentile plus `by` (a known part of the total).
+    pub fn shifted(self, by: f64) -> Band {
         Band {
             p10: self.p10 + by,
             p50: self.p50 + by,

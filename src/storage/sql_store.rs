@@ -478,6 +478,21 @@ macro_rules! sql_store {
                 Ok(rows.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?)
             }
 
+            async fn events_of_calls(&self, call_refs: &[String]) -> Result<Vec<PortCallEvent>> {
+                let mut events = Vec::new();
+                for chunk in call_refs.chunks(CHUNK_ROWS) {
+                    let mut q = in_list(format!(
+                        "SELECT {EVENT_COLUMNS} FROM port_call_events WHERE call_ref IN ("
+                    ), chunk);
+                    q.push(" ORDER BY call_ref, received_at, id");
+                    let rows: Vec<EventRow> = q.build_query_as().fetch_all(self.reader()).await?;
+                    for row in rows {
+                        events.push(PortCallEvent::try_from(row)?);
+                    }
+                }
+                Ok(events)
+            }
+
             async fn monthly_stats(&self, port: &str) -> Result<Vec<MonthlyStats>> {
                 let sql = format!(
                     "SELECT {STATS_COLUMNS} FROM monthly_stats WHERE port_locode = $1 ORDER BY month"

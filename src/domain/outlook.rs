@@ -1,0 +1,252 @@
+//! The weekly import outlook with bands (see DESIGN.md, "Forecasting, in brief"): each coming
+//! call's import TEU is placed in weeks by the chance that it arrives in each, given how far off
+//! the ETAs of its service (else its carrier, else the port) have been at the same lead time.
+//! Sample draws of every call's arrival give each week's P10/P50/P90.
+
+use super::forecast::Band;
+use super::port_call::{CallTimes, PortCall, PortCallEvent};
+use super::week::IsoWeek;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::collections::HashMap;
+
+/// Draws of every call's arrival.
+pub const DRAWS: usize = 1000;
+/// A class of misses is used once it holds this many; else the next wider one.
+const MIN_MISSES: usize = 20;
+
+/// How far off one estimate of arrival was.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EtaMiss {
+    pub carrier: String,
+    pub service: String,
+    /// How long before the arrival it estimated the estimate was issued, in hours.
+    pub lead_hours: f64,
+    /// Actual arrival minus the estimate, in hours (positive: late).
+    pub miss_hours: f64,
+}
+
+/// Lead-time classes: under 3 days, under a week, under two weeks, further.
+fn lead_class(hours: f64) -> usize {
+    match hours {
+        h if h < 72.0 => 0,
+        h if h < 168.0 => 1,
+        h if h < 336.0 => 2,
+        _ => 3,
+    }
+}
+
+/// The misses of past estimates, sorted into the classes a coming call is matched by.
+#[derive(Debug, Default)]
+pub struct MissHistory {
+    by_service: HashMap<(String, String, usize), Vec<f64>>,
+    by_carrier: HashMap<(String, usize), Vec<f64>>,
+    by_lead: HashMap<usize, Vec<f64>>,
+}
+
+impl MissHistory {
+    pub fn new(misses: &[EtaMiss]) -> Self {
+        let mut h = MissHistory::default();
+        for m in misses {
+            let class = lead_class(m.lead_hours);
+            h.by_service
+                .entry((m.carrier.clone(), m.service.clone(), class))
+                .or_default()
+                .push(m.miss_hours);
+            h.by_carrier
+                .entry((m.carrier.clone(), class))
+                .or_default()
+                .push(m.miss_hours);
+            h.by_lead.entry(class).or_default().push(m.miss_hours);
+        }
+        h
+    }
+
+    /// The misses a call of `carrier`/`service` with an ETA `lead_hours` ahead may expect: the
+    /// narrowest class with enough of them. Empty when there is no history at all.
+    fn for_call(&self, carrier: &str, service: &str, lead_hours: f64) -> &[f64] {
+        let class = lead_class(lead_hours);
+        self.by_service
+            .get(&(carrier.to_owned(), service.to_owned(), class))
+            .filter(|v| v.len() >= MIN_MISSES)
+            .or_else(|| {
+                self.by_carrier
+                    .get(&(carrier.to_owned(), class))
+                    .filter(|v| v.len() >= MIN_MISSES)
+            })
+            .or_else(|| self.by_lead.get(&class))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A call as it was known at `as_of`: its times folded from the events received by then (a
+/// schedule's times are events too), so a past outlook can be reproduced and scored.
+pub fn known_at(call: &PortCall, events: &[&PortCallEvent], as_of: DateTime<Utc>) -> PortCall {
+    PortCall {
+        times: CallTimes::folded(
+            CallTimes::default(),
+            events.iter().copied().filter(|e| e.received_at <= as_of),
+        ),
+        ..call.clone()
+    }
+}
+
+/// How far off each arrival estimate (or plan) of a call was, once its actual arrival at berth
+/// was known by `as_of`; only estimates issued before that arrival count.
+pub fn eta_misses(
+    call: &PortCall,
+    events: &[&PortCallEvent],
+    as_of: DateTime<Utc>,
+) -> Vec<EtaMiss> {
+    use super::{Classifier, EventType, FacilityType};
+    let at_berth = |e: &&&PortCallEvent| {
+        e.event_type == EventType::Arri
+            && matches!(
+                e.facility_type,
+                FacilityType::Brth | FacilityType::Unspecified
+            )
+            && e.received_at <= as_of
+    };
+    let Some(actual) = events
+        .iter()
+        .filter(at_berth)
+        .filter(|e| e.classifier == Classifier::Act)
+        .map(|e| e.event_time)
+        .max()
+    else {
+        return Vec::new();
+    };
+    events
+        .iter()
+        .filter(at_berth)
+        .filter(|e| matches!(e.classifier, Classifier::Est | Classifier::Pln))
+        .filter_map(|e| {
+            let issued = e.issued_at.unwrap_or(e.received_at);
+            (issued < actual).then(|| EtaMiss {
+                carrier: call.carrier.clone(),
+                service: call.service.clone(),
+                lead_hours: (e.event_time - issued).num_minutes() as f64 / 60.0,
+                miss_hours: (actual - e.event_time).num_minutes() as f64 / 60.0,
+            })
+        })
+        .collect()
+}
+
+/// Each service's mean utilisation: discharged TEU over vessel capacity, over its calls that
+/// departed by `as_of` with their moves and the vessel's capacity known.
+pub fn service_utilisation(
+    calls: &[PortCall],
+    capacity: impl Fn(&str) -> Option<f64>,
+    as_of: DateTime<Utc>,
+) -> HashMap<String, f64> {
+    let mut sums: HashMap<&str, (f64, usize)> = HashMap::new();
+    for c in calls {
+        let departed = c.times.actual_departure.is_some_and(|d| d <= as_of);
+        let (Some(moves), Some(cap)) = (c.actual.as_ref(), capacity(&c.vessel_imo)) else {
+            continue;
+        };
+        if departed && cap > 0.0 {
+            let entry = sums.entry(c.service.as_str()).or_default();
+            entry.0 += moves.discharge() / cap;
+            entry.1 += 1;
+        }
+    }
+    sums.into_iter()
+        .map(|(service, (sum, n))| (service.to_owned(), sum / n as f64))
+        .collect()
+}
+
+/// One coming week.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeekBand {
+    pub week: IsoWeek,
+    pub import_teu: Band,
+    /// Expected import TEU leaving by on-dock rail.
+    pub rail_teu: f64,
+    /// Expected number of vessels arriving.
+    pub vessels: f64,
+}
+
+/// A coming call's import TEU: its stated discharge, else its vessel's capacity times the
+/// service's past utilisation (discharged TEU over capacity), else nothing.
+pub fn import_teu(
+    call: &PortCall,
+    capacity: Option<f64>,
+    utilisation: &HashMap<String, f64>,
+) -> f64 {
+    let stated = call.expected.discharge();
+    if stated > 0.0 {
+        return stated;
+    }
+    match (capacity, utilisation.get(&call.service)) {
+        (Some(c), Some(u)) => c * u,
+        _ => 0.0,
+    }
+}
+
+/// The `weeks` ISO weeks (in `tz`) from the one holding `as_of`: for each, the band of import
+/// TEU from calls not yet arrived by `as_of` (omitted ones excluded), their expected rail TEU
+/// and expected vessel count. `teu` gives each call's import TEU (see [`import_teu`]).
+pub fn weekly_outlook<Tz: TimeZone>(
+    calls: &[PortCall],
+    teu: impl Fn(&PortCall) -> f64,
+    history: &MissHistory,
+    tz: &Tz,
+    as_of: DateTime<Utc>,
+    weeks: usize,
+    seed: u64,
+) -> Vec<WeekBand> {
+    let first = IsoWeek::of(as_of.with_timezone(tz).date_naive());
+    let week_index = |at: DateTime<Utc>| {
+        let w = IsoWeek::of(at.with_timezone(tz).date_naive());
+        let offset = (w.start() - first.start()).num_days().div_euclid(7);
+        usize::try_from(offset).ok().filter(|i| *i < weeks)
+    };
+    let coming: Vec<(DateTime<Utc>, &[f64], f64, f64)> = calls
+        .iter()
+        .filter(|c| !c.times.omitted && c.times.actual_berth_arrival.is_none())
+        .filter_map(|c| {
+            let eta = c.times.latest_eta()?;
+            let lead = (eta - as_of).num_minutes() as f64 / 60.0;
+            let misses = history.for_call(&c.carrier, &c.service, lead.max(0.0));
+            let teu = teu(c);
+            Some((eta, misses, teu, teu * c.rail_share))
+        })
+        .collect();
+
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // totals[week] holds that week's import TEU in each draw.
+    let mut totals: Vec<Vec<f64>> = vec![Vec::with_capacity(DRAWS); weeks];
+    let (mut rail, mut vessels) = (vec![0.0; weeks], vec![0.0; weeks]);
+    for _ in 0..DRAWS {
+        let mut draw = vec![0.0; weeks];
+        for (eta, misses, teu, rail_teu) in &coming {
+            let miss = misses.choose(&mut rng).copied().unwrap_or(0.0);
+            // A vessel already due cannot arrive before now.
+            let arrival = (*eta + Duration::minutes((miss * 60.0) as i64)).max(as_of);
+            if let Some(w) = week_index(arrival) {
+                draw[w] += teu;
+                rail[w] += rail_teu / DRAWS as f64;
+                vessels[w] += 1.0 / DRAWS as f64;
+            }
+        }
+        for (week, teu) in totals.iter_mut().zip(draw) {
+            week.push(teu);
+        }
+    }
+    totals
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut draws)| WeekBand {
+            week: first.offset(i as i64),
+            import_teu: Band::of(&mut draws),
+            rail_teu: rail[i].round(),
+            vessels: (vessels[i] * 10.0).round() / 10.0,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
