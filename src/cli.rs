@@ -151,36 +151,31 @@ async fn import_events(store: &dyn Storage, args: ImportFileArgs) -> anyhow::Res
     let mut progress = ImportProgress::reading(&file, file_size(&args.file));
     let text =
         std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {file}"))?;
-    let started = std::time::Instant::now();
     let parsed = crate::ingest::jit::parse_file(&text);
+    // The text is as large as the file; storing needs only what was parsed.
     drop(text);
-    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "parsed");
     let (read, records, problems) = (parsed.read, parsed.records, parsed.problems);
     progress.storing(records.len());
-    let progress = &progress;
+    let stored_so_far = |n| progress.stored(n);
     let stored = store_or_report(
         &file,
+        &progress,
         read,
         records.len(),
         problems,
         args.skip_invalid,
-        |skip| async move {
-            let stored = crate::ingest::store_timestamps(
+        |skip| {
+            crate::ingest::store_timestamps(
                 store,
                 records,
                 chrono::Utc::now(),
                 |_| true,
                 skip,
-                &|n| progress.stored(n),
+                &stored_so_far,
             )
-            .await;
-            progress.finish();
-            stored
         },
     )
-    .await;
-    progress.finish();
-    let stored = stored?;
+    .await?;
     println!(
         "read {read}, accepted {}, duplicates {}, rejected {}",
         stored.outcome.accepted, stored.outcome.duplicates, stored.rejected
@@ -196,23 +191,17 @@ async fn import_port_calls(store: &dyn Storage, args: ImportFileArgs) -> anyhow:
         crate::ingest::port_calls_csv::parse(std::io::BufReader::new(input), chrono::Utc::now());
     let (read, rows, problems) = (parsed.read, parsed.records, parsed.problems);
     progress.storing(rows.iter().map(|r| r.events.len()).sum());
-    let (progress, rows) = (&progress, &rows);
+    let stored_so_far = |n| progress.stored(n);
     let stored = store_or_report(
         &file,
+        &progress,
         read,
         rows.len(),
         problems,
         args.skip_invalid,
-        |skip| async move {
-            let stored =
-                crate::ingest::store_port_calls(store, rows, skip, &|n| progress.stored(n)).await;
-            progress.finish();
-            stored
-        },
+        |skip| crate::ingest::store_port_calls(store, &rows, skip, &stored_so_far),
     )
-    .await;
-    progress.finish();
-    let stored = stored?;
+    .await?;
     println!(
         "read {read}, accepted {} calls, rejected {}; schedule events accepted {}, duplicates {}",
         read - stored.rejected,
@@ -323,9 +312,10 @@ struct Imported {
 
 /// The command line's all-or-nothing rule: problems from parsing stop the import unless
 /// `skip_invalid`; the store step skips or rejects by the same rule. Every problem is printed,
-/// prefixed with the file.
+/// prefixed with the file, once the progress display is cleared.
 async fn store_or_report<F, Fut>(
     file: &str,
+    progress: &ImportProgress,
     read: usize,
     parsed_ok: usize,
     parse_problems: Vec<crate::ingest::Problem>,
@@ -345,10 +335,13 @@ where
         format!("{file}: {n} problem(s) in {read} record(s); nothing imported (--skip-invalid imports the valid ones)")
     };
     if !parse_problems.is_empty() && !skip_invalid {
+        progress.finish();
         report(&parse_problems);
         anyhow::bail!(nothing(parse_problems.len()));
     }
-    match store(skip_invalid).await {
+    let stored = store(skip_invalid).await;
+    progress.finish();
+    match stored {
         Ok(stored) => {
             report(&parse_problems);
             report(&stored.skipped);

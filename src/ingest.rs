@@ -137,3 +137,14 @@ pub struct Parsed<T> {
     /// Records read, good or bad.
     pub read: usize,
 }
+
+// Not derived: a derive would ask `T: Default` of every record type.
+impl<T> Default for Parsed<T> {
+    fn default() -> Self {
+        Parsed {
+            records: Vec::new(),
+            problems: Vec::new(),
+            read: 0,
+        }
+    }
+}

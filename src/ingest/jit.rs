@@ -93,11 +93,9 @@ pub fn parse_file(text: &str) -> Parsed<JitTimestamp> {
             .map(|w| w.join().expect("a parse worker panicked"))
             .collect()
     });
-    let mut out = Parsed {
-        records: Vec::with_capacity(results.iter().map(|r| r.records.len()).sum()),
-        problems: Vec::new(),
-        read: 0,
-    };
+    let mut out = Parsed::default();
+    out.records
+        .reserve(results.iter().map(|r| r.records.len()).sum());
     for mut r in results {
         out.read += r.read;
         out.records.append(&mut r.records);
@@ -129,11 +127,7 @@ fn split_at_lines(text: &str, n: usize) -> Vec<(usize, &str)> {
 }
 
 fn parse_lines(first_line: usize, text: &str) -> Parsed<JitTimestamp> {
-    let mut out = Parsed {
-        records: Vec::new(),
-        problems: Vec::new(),
-        read: 0,
-    };
+    let mut out = Parsed::default();
     for (i, line) in text
         .lines()
         .enumerate()
@@ -157,11 +151,7 @@ fn parse_lines(first_line: usize, text: &str) -> Parsed<JitTimestamp> {
 /// Parses a request body: a timestamp object or an array of them. Paths in problems are JSON
 /// paths (`$`, or `$[3]` for the fourth of an array).
 pub fn parse(body: &[u8]) -> Parsed<JitTimestamp> {
-    let mut out = Parsed {
-        records: Vec::new(),
-        problems: Vec::new(),
-        read: 0,
-    };
+    let mut out = Parsed::default();
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => {

@@ -230,11 +230,7 @@ impl ScheduledCall {
 /// Parses a JSON array of `ServiceSchedule`s; `read` counts transport calls. Also returns how
 /// many vessel schedules were of dummy vessels (placeholders without an IMO number), not read.
 pub fn parse(body: &[u8]) -> (Parsed<ScheduledCall>, usize) {
-    let mut out = Parsed {
-        records: Vec::new(),
-        problems: Vec::new(),
-        read: 0,
-    };
+    let mut out = Parsed::default();
     let mut dummies = 0;
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,

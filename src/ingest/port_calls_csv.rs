@@ -54,18 +54,11 @@ pub struct CallRow {
 }
 
 pub fn parse(input: impl Read, received_at: DateTime<Utc>) -> Parsed<CallRow> {
-    let mut out = Parsed {
-        records: Vec::new(),
-        problems: Vec::new(),
-        read: 0,
-    };
+    let mut out = Parsed::default();
     let mut reader = super::csv_reader(input);
     let column = match super::csv_columns(&mut reader, &REQUIRED, &OPTIONAL) {
         Ok(c) => c,
-        Err(mut problems) => {
-            out.problems.append(&mut problems);
-            return out;
-        }
+        Err(problems) => return Parsed { problems, ..out },
     };
     for (row, record) in super::csv_rows(&mut reader, &mut out) {
         let mut problems = Vec::new();

@@ -18,18 +18,11 @@ const TOLERANCE_TEU: f64 = 1.0;
 const MAX_MONTH_TEU: f64 = 10_000_000.0;
 
 pub fn parse(port: &str, input: impl Read) -> Parsed<MonthlyStats> {
-    let mut out = Parsed {
-        records: Vec::new(),
-        problems: Vec::new(),
-        read: 0,
-    };
+    let mut out = Parsed::default();
     let mut reader = super::csv_reader(input);
     let column = match super::csv_columns(&mut reader, &REQUIRED, &OPTIONAL) {
         Ok(c) => c,
-        Err(mut problems) => {
-            out.problems.append(&mut problems);
-            return out;
-        }
+        Err(problems) => return Parsed { problems, ..out },
     };
 
     let mut seen: HashMap<String, usize> = HashMap::new();

@@ -9,7 +9,7 @@ use crate::storage::{
 };
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// What an import did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -86,26 +86,8 @@ pub async fn store_timestamps(
     skip_invalid: bool,
     progress: Progress<'_>,
 ) -> Result<Stored, Rejected> {
-    let mut terminals: HashMap<String, HashSet<String>> = HashMap::new();
-    for port in timestamps
-        .iter()
-        .map(|t| t.port.as_str())
-        .collect::<HashSet<_>>()
-    {
-        if store.port(port).await?.is_none() {
-            continue;
-        }
-        if !may_write(port) {
-            return Err(Rejected::Forbidden(port.to_owned()));
-        }
-        let codes = store
-            .terminals(port)
-            .await?
-            .into_iter()
-            .map(|t| t.code)
-            .collect();
-        terminals.insert(port.to_owned(), codes);
-    }
+    let terminals = port_terminals(store, timestamps.iter().map(|t| t.port.as_str())).await?;
+    check_may_write(&terminals, may_write)?;
     // Ten timestamps a call is common: ask the store about each call once.
     let refs: Vec<String> = timestamps.iter().map(|t| t.call_ref()).collect();
     let distinct: Vec<String> = refs
@@ -120,7 +102,8 @@ pub async fn store_timestamps(
     // Calls the batch's carriers announce, wherever in the batch they do.
     let mut missing = Batch::default();
     for (t, call_ref) in timestamps.iter().zip(&refs) {
-        let (Some(port_terminals), Some(carrier)) = (terminals.get(&t.port), &t.carrier) else {
+        let (Some(Some(port_terminals)), Some(carrier)) = (terminals.get(&t.port), &t.carrier)
+        else {
             continue;
         };
         if known.contains(call_ref) {
@@ -172,7 +155,7 @@ pub async fn store_timestamps(
     let mut problems = Vec::new();
     let mut events = Vec::with_capacity(timestamps.len());
     for (t, call_ref) in timestamps.into_iter().zip(refs) {
-        if !terminals.contains_key(&t.port) {
+        if terminals[&t.port].is_none() {
             problems.push(Problem::new(
                 format!("{}.UNLocationCode", t.path),
                 format!("unknown port {}", t.port),
@@ -188,12 +171,76 @@ pub async fn store_timestamps(
             events.push(t.into_event(call_ref, received_at));
         }
     }
+    record_unless_rejected(
+        store,
+        missing,
+        Existing::Keep,
+        &events,
+        problems,
+        skip_invalid,
+        progress,
+    )
+    .await
+}
+
+/// The terminal codes of each port named, `None` for a port this instance does not hold. Each
+/// port is looked up once, however often it is named.
+async fn port_terminals<'a>(
+    store: &dyn Storage,
+    ports: impl Iterator<Item = &'a str>,
+) -> Result<BTreeMap<String, Option<BTreeSet<String>>>, StorageError> {
+    let mut terminals = BTreeMap::new();
+    for port in ports {
+        if terminals.contains_key(port) {
+            continue;
+        }
+        let codes = match store.port(port).await? {
+            Some(_) => Some(
+                store
+                    .terminals(port)
+                    .await?
+                    .into_iter()
+                    .map(|t| t.code)
+                    .collect(),
+            ),
+            None => None,
+        };
+        terminals.insert(port.to_owned(), codes);
+    }
+    Ok(terminals)
+}
+
+/// `Forbidden` for the first port of this instance the writer may not write for.
+fn check_may_write(
+    terminals: &BTreeMap<String, Option<BTreeSet<String>>>,
+    may_write: impl Fn(&str) -> bool,
+) -> Result<(), Rejected> {
+    match terminals
+        .iter()
+        .find(|(port, codes)| codes.is_some() && !may_write(port))
+    {
+        Some((port, _)) => Err(Rejected::Forbidden(port.clone())),
+        None => Ok(()),
+    }
+}
+
+/// The all-or-nothing rule of every import: problems reject the whole input unless
+/// `skip_invalid`; what is left is recorded in one transaction.
+async fn record_unless_rejected(
+    store: &dyn Storage,
+    mut calls: Batch,
+    existing: Existing,
+    events: &[crate::domain::PortCallEvent],
+    problems: Vec<Problem>,
+    skip_invalid: bool,
+    progress: Progress<'_>,
+) -> Result<Stored, Rejected> {
     if !problems.is_empty() && !skip_invalid {
         return Err(Rejected::Problems(problems));
     }
-    dedup_reference(&mut missing);
+    dedup_reference(&mut calls);
     let outcome = store
-        .record_events_reporting(&missing, Existing::Keep, &events, progress)
+        .record_events_reporting(&calls, existing, events, progress)
         .await?;
     Ok(Stored {
         outcome,
@@ -222,31 +269,15 @@ pub async fn store_schedules(
     may_write: impl Fn(&str) -> bool,
 ) -> Result<ScheduleOutcome, Rejected> {
     let mut outcome = ScheduleOutcome::default();
-    let mut terminals: HashMap<String, Option<HashSet<String>>> = HashMap::new();
+    let terminals = port_terminals(store, calls.iter().map(|c| c.port.as_str())).await?;
+    check_may_write(&terminals, may_write)?;
     let mut missing = Batch::default();
     let mut events = Vec::new();
     for call in calls {
-        if !terminals.contains_key(&call.port) {
-            let known = match store.port(&call.port).await? {
-                Some(_) => Some(
-                    store
-                        .terminals(&call.port)
-                        .await?
-                        .into_iter()
-                        .map(|t| t.code)
-                        .collect(),
-                ),
-                None => None,
-            };
-            terminals.insert(call.port.clone(), known);
-        }
         let Some(port_terminals) = &terminals[&call.port] else {
             outcome.other_ports += 1;
             continue;
         };
-        if !may_write(&call.port) {
-            return Err(Rejected::Forbidden(call.port.clone()));
-        }
         outcome.port_calls += 1;
         missing.carriers.push(Carrier {
             code: call.carrier.clone(),
@@ -280,10 +311,17 @@ pub async fn store_schedules(
         });
         events.extend(call.events(received_at));
     }
-    dedup_reference(&mut missing);
-    let recorded = store
-        .record_events(&missing, Existing::Keep, &events)
-        .await?;
+    let recorded = record_unless_rejected(
+        store,
+        missing,
+        Existing::Keep,
+        &events,
+        Vec::new(),
+        false,
+        &|_| {},
+    )
+    .await?
+    .outcome;
     outcome.events_accepted = recorded.accepted;
     outcome.events_duplicates = recorded.duplicates;
     Ok(outcome)
@@ -316,25 +354,11 @@ pub async fn store_port_calls(
     progress: Progress<'_>,
 ) -> Result<Stored, Rejected> {
     let mut problems = Vec::new();
-    let mut terminals: HashMap<String, Option<Vec<String>>> = HashMap::new();
+    let terminals = port_terminals(store, rows.iter().map(|r| r.call.port.as_str())).await?;
     let mut batch = Batch::default();
     let mut events = Vec::new();
     for r in rows {
         let port = &r.call.port;
-        if !terminals.contains_key(port) {
-            let known = match store.port(port).await? {
-                Some(_) => Some(
-                    store
-                        .terminals(port)
-                        .await?
-                        .into_iter()
-                        .map(|t| t.code)
-                        .collect(),
-                ),
-                None => None,
-            };
-            terminals.insert(port.clone(), known);
-        }
         let Some(codes) = &terminals[port] else {
             problems.push(Problem::new(
                 format!("{}, column port", r.row),
@@ -342,12 +366,16 @@ pub async fn store_port_calls(
             ));
             continue;
         };
-        if let Some(t) = r.call.terminal.as_ref().filter(|t| !codes.contains(t)) {
+        if let Some(t) = r.call.terminal.as_ref().filter(|t| !codes.contains(*t)) {
             problems.push(Problem::new(
                 format!("{}, column terminal", r.row),
                 format!(
                     "unknown terminal {t} at {port}: expected one of {}",
-                    codes.join(", ")
+                    codes
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             ));
             continue;
@@ -365,15 +393,14 @@ pub async fn store_port_calls(
         batch.port_calls.push(r.call.clone());
         events.extend(r.events.iter().cloned());
     }
-    if !problems.is_empty() && !skip_invalid {
-        return Err(Rejected::Problems(problems));
-    }
-    dedup_reference(&mut batch);
-    let outcome = store
-        .record_events_reporting(&batch, Existing::UpdateSchedule, &events, progress)
-        .await?;
-    Ok(Stored {
-        outcome,
-        skipped: problems,
-    })
+    record_unless_rejected(
+        store,
+        batch,
+        Existing::UpdateSchedule,
+        &events,
+        problems,
+        skip_invalid,
+        progress,
+    )
+    .await
 }
