@@ -29,7 +29,7 @@ export default defineConfig({
     : {
         command: `rm -rf ${dataDir} && ../target/release/portsignal serve --data-dir ${dataDir} --site-addr 127.0.0.1:${port} --site-root ../target/site`,
         url: `http://127.0.0.1:${port}/healthz`,
-        timeout: 60_000,
+        timeout: 180_000,
         reuseExistingServer: false,
         stdout: 'ignore',
         stderr: 'pipe',

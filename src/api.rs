@@ -35,6 +35,10 @@ pub fn router() -> Router<AppState> {
             "/api/v1/ports/{locode}/outlook/weekly",
             get(forecast::get_weekly),
         )
+        .route(
+            "/api/v1/ports/{locode}/accuracy",
+            get(forecast::get_accuracy),
+        )
         // DCSA clients are configured with a base URL and append the standard's own path.
         .route(
             "/dcsa/jit/v1/timestamps",

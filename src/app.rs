@@ -4,8 +4,11 @@
 //! pass (`SsrMode::Async`), so they are complete without JavaScript; once the wasm has loaded,
 //! links and controls navigate inside the page and fetch through server functions.
 
+mod accuracy_page;
 mod indicator_page;
+mod loaded;
 
+use accuracy_page::AccuracyPage;
 use indicator_page::IndicatorPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -43,10 +46,15 @@ pub fn App() -> impl IntoView {
             <header class="site-header">
                 <a class="brand" href="/">"portsignal"</a>
                 <span class="tagline">"Container volume heading for the port"</span>
+                <nav class="site-nav" aria-label="Pages">
+                    <a href="/">"Outlook"</a>
+                    <a href="/accuracy">"Accuracy"</a>
+                </nav>
             </header>
             <main>
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=IndicatorPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("accuracy") view=AccuracyPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -1,8 +1,11 @@
 //! Charts, drawn on the server by plotters as SVG. Text is laid out with a font compiled into
 //! the binary (DejaVu Sans), so labels fit the same on a bare server as on a desktop.
 
+use crate::queries::accuracy::ScoredPoint;
 use crate::view_model::{teu, WeekRow};
-use plotters::coord::ranged1d::SegmentValue;
+use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
+use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
+use plotters::element::ErrorBarOrientV;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 use std::sync::Once;
@@ -11,7 +14,8 @@ static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 static REGISTER: Once = Once::new();
 
 const BAR: RGBColor = RGBColor(0x1f, 0x5f, 0x8b);
-const YEAR_AGO: RGBColor = RGBColor(0xd9, 0x7a, 0x1f);
+const BAND: RGBColor = RGBColor(0x11, 0x11, 0x11);
+const SECOND: RGBColor = RGBColor(0xd9, 0x7a, 0x1f);
 
 fn register_font() {
     REGISTER.call_once(|| {
@@ -21,34 +25,41 @@ fn register_font() {
     });
 }
 
-/// Import TEU per week as bars, with the same week a year earlier as a line.
-pub fn weekly_imports_svg(weeks: &[WeekRow], title: &str) -> String {
+/// A chart over consecutive periods (weeks), one slot each, on a value axis.
+type Periods<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<SegmentedCoord<RangedCoordusize>, RangedCoordf64>>;
+type Drawn = Result<(), Box<dyn std::error::Error>>;
+
+/// What a period chart shows around its series.
+struct Frame<'t> {
+    title: &'t str,
+    /// One label per period.
+    labels: Vec<String>,
+    y: std::ops::Range<f64>,
+    x_desc: &'t str,
+    legend: SeriesLabelPosition,
+}
+
+/// Draws the frame (caption, axes with units, labels) and `series` in it, as accessible SVG.
+fn period_chart(frame: Frame<'_>, series: impl FnOnce(&mut Periods<'_, '_>) -> Drawn) -> String {
     register_font();
     let mut svg = String::new();
-    let n = weeks.len();
-    let ymax = weeks
-        .iter()
-        .flat_map(|w| [Some(w.import_teu), w.year_ago_teu])
-        .flatten()
-        .fold(0.0f64, f64::max)
-        .max(1.0)
-        * 1.15;
+    let n = frame.labels.len();
     {
         let root = SVGBackend::with_string(&mut svg, (720, 360)).into_drawing_area();
-        let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
+        let drawn = (|| -> Drawn {
             root.fill(&WHITE)?;
             let mut chart = ChartBuilder::on(&root)
-                .caption(title, ("sans-serif", 18))
+                .caption(frame.title, ("sans-serif", 16))
                 .margin(12)
                 .x_label_area_size(44)
                 .y_label_area_size(84)
-                // A segmented 0..k has k + 1 slots: one per week.
-                .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0.0..ymax)?;
+                // A segmented 0..k has k + 1 slots: one per period.
+                .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), frame.y.clone())?;
             let label = |v: &SegmentValue<usize>| match v {
-                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => weeks
-                    .get(*i)
-                    .map(|w| format!("{} ({})", &w.iso_week[5..], &w.start[5..]))
-                    .unwrap_or_default(),
+                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
+                    frame.labels.get(*i).cloned().unwrap_or_default()
+                }
                 SegmentValue::Last => String::new(),
             };
             chart
@@ -56,39 +67,17 @@ pub fn weekly_imports_svg(weeks: &[WeekRow], title: &str) -> String {
                 .disable_x_mesh()
                 .y_labels(6)
                 .light_line_style(TRANSPARENT)
-                .x_labels(n)
+                .x_labels(n.min(14))
                 .x_label_formatter(&label)
                 .y_label_formatter(&|y| teu(*y))
                 .y_desc("Import TEU")
-                .x_desc("ISO week (Monday)")
+                .x_desc(frame.x_desc)
                 .label_style(("sans-serif", 13))
                 .draw()?;
-            chart
-                .draw_series(
-                    Histogram::vertical(&chart)
-                        .style(BAR.filled())
-                        .margin(14)
-                        .data(weeks.iter().enumerate().map(|(i, w)| (i, w.import_teu))),
-                )?
-                .label("Expected import TEU")
-                .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], BAR.filled()));
-            let year_ago: Vec<_> = weeks
-                .iter()
-                .enumerate()
-                .filter_map(|(i, w)| w.year_ago_teu.map(|t| (SegmentValue::CenterOf(i), t)))
-                .collect();
-            chart
-                .draw_series(LineSeries::new(year_ago.clone(), YEAR_AGO.stroke_width(2)))?
-                .label("Same week a year earlier")
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 12, y)], YEAR_AGO.stroke_width(2)));
-            chart.draw_series(
-                year_ago
-                    .into_iter()
-                    .map(|p| Circle::new(p, 4, YEAR_AGO.filled())),
-            )?;
+            series(&mut chart)?;
             chart
                 .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
+                .position(frame.legend)
                 .background_style(WHITE.mix(0.85))
                 .border_style(BLACK.mix(0.2))
                 .label_font(("sans-serif", 13))
@@ -100,7 +89,129 @@ pub fn weekly_imports_svg(weeks: &[WeekRow], title: &str) -> String {
             tracing::error!(error = %e, "chart drawing failed");
         }
     }
-    accessible(svg, title)
+    accessible(svg, frame.title)
+}
+
+/// A P50 with its P10-P90 whisker in one period.
+fn whisker(
+    i: usize,
+    p10: f64,
+    p50: f64,
+    p90: f64,
+    width: u32,
+) -> ErrorBar<SegmentValue<usize>, f64, ErrorBarOrientV<SegmentValue<usize>, f64>> {
+    ErrorBar::new_vertical(
+        SegmentValue::CenterOf(i),
+        p10,
+        p50,
+        p90,
+        BAND.filled().stroke_width(2),
+        width,
+    )
+}
+
+/// A line with a marker at each point, in the secondary colour.
+fn marked_line(
+    chart: &mut Periods<'_, '_>,
+    points: Vec<(SegmentValue<usize>, f64)>,
+    name: &str,
+) -> Drawn {
+    chart
+        .draw_series(LineSeries::new(points.clone(), SECOND.stroke_width(2)))?
+        .label(name)
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 12, y)], SECOND.stroke_width(2)));
+    chart.draw_series(
+        points
+            .into_iter()
+            .map(|p| Circle::new(p, 3, SECOND.filled())),
+    )?;
+    Ok(())
+}
+
+/// Import TEU per week as bars (P50) with P10-P90 whiskers, and the same week a year earlier
+/// as a line.
+pub fn weekly_imports_svg(weeks: &[WeekRow], title: &str) -> String {
+    let ymax = weeks
+        .iter()
+        .flat_map(|w| [Some(w.p90), w.year_ago_teu])
+        .flatten()
+        .fold(0.0f64, f64::max)
+        .max(1.0)
+        * 1.15;
+    let frame = Frame {
+        title,
+        labels: weeks
+            .iter()
+            .map(|w| format!("{} ({})", &w.iso_week[5..], &w.start[5..]))
+            .collect(),
+        y: 0.0..ymax,
+        x_desc: "ISO week (Monday)",
+        legend: SeriesLabelPosition::UpperRight,
+    };
+    period_chart(frame, |chart| {
+        chart
+            .draw_series(
+                Histogram::vertical(chart)
+                    .style(BAR.filled())
+                    .margin(14)
+                    .data(weeks.iter().enumerate().map(|(i, w)| (i, w.import_teu))),
+            )?
+            .label("Expected import TEU (P50)")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], BAR.filled()));
+        chart
+            .draw_series(
+                weeks
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| whisker(i, w.p10, w.import_teu, w.p90, 14)),
+            )?
+            .label("P10-P90: 8 in 10 outcomes")
+            .legend(|(x, y)| {
+                PathElement::new([(x + 6, y - 6), (x + 6, y + 6)], BAND.stroke_width(2))
+            });
+        let year_ago = weeks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| w.year_ago_teu.map(|t| (SegmentValue::CenterOf(i), t)))
+            .collect();
+        marked_line(chart, year_ago, "Same week a year earlier")
+    })
+}
+
+/// Forecasts (P50 dot, P10-P90 whisker) beside what happened (line), one per period.
+pub fn forecast_vs_actual_svg(points: &[ScoredPoint], title: &str) -> String {
+    let values = points.iter().flat_map(|p| [p.p10, p.p90, p.actual]);
+    let ymax = values.clone().fold(0.0f64, f64::max).max(1.0) * 1.1;
+    let ymin = values.fold(f64::INFINITY, f64::min).min(ymax) * 0.9;
+    let frame = Frame {
+        title,
+        labels: points
+            .iter()
+            .map(|p| p.target.get(5..).unwrap_or(&p.target).to_string())
+            .collect(),
+        y: ymin..ymax,
+        x_desc: "ISO week",
+        legend: SeriesLabelPosition::UpperLeft,
+    };
+    period_chart(frame, |chart| {
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| whisker(i, p.p10, p.p50, p.p90, 8)),
+            )?
+            .label("Forecast a week ahead: P50 and P10-P90")
+            .legend(|(x, y)| {
+                PathElement::new([(x + 6, y - 6), (x + 6, y + 6)], BAND.stroke_width(2))
+            });
+        let actual = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (SegmentValue::CenterOf(i), p.actual))
+            .collect();
+        marked_line(chart, actual, "Actual import TEU")
+    })
 }
 
 /// Lets the SVG scale with its container and names it for screen readers (the numbers
@@ -123,6 +234,8 @@ mod tests {
             iso_week: week.into(),
             start: "2026-11-23".into(),
             import_teu: t,
+            p10: t * 0.9,
+            p90: t * 1.1,
             vessels: 10,
             year_ago_teu: ago,
             wow_pct: None,
@@ -166,6 +279,7 @@ mod tests {
             "80,000",
             "Import TEU",
             "Same week a year earlier",
+            "P10-P90: 8 in 10 outcomes",
         ] {
             assert!(
                 texts.iter().any(|t| t == expected),
@@ -186,5 +300,40 @@ mod tests {
         let bars = svg.matches("fill=\"#1F5F8B\"").count();
         assert_eq!(bars, 2, "one bar and a legend swatch");
         assert!(svg.contains("W48 (11-23)"));
+    }
+
+    #[test]
+    fn forecast_against_actual_draws_a_whisker_and_a_point_per_week() {
+        let point = |week: &str, p50: f64, actual: f64| ScoredPoint {
+            target: week.into(),
+            issue: "2026-11-02".into(),
+            p10: p50 * 0.9,
+            p50,
+            p90: p50 * 1.1,
+            actual,
+        };
+        let svg = forecast_vs_actual_svg(
+            &[
+                point("2026-W45", 90_000.0, 85_000.0),
+                point("2026-W46", 95_000.0, 99_000.0),
+                point("2026-W47", 92_000.0, 91_000.0),
+            ],
+            "Record",
+        );
+        assert!(svg.starts_with("<svg role=\"img\" aria-label=\"Record\""));
+        for label in ["W45", "W46", "W47", "Actual import TEU", "Import TEU"] {
+            assert!(
+                svg.contains(&format!(">{label}<")) || svg.contains(label),
+                "{label}"
+            );
+        }
+        // Per week: the forecast's P50 dot (dark) and the actual's marker (amber).
+        let dots = |colour: &str| {
+            svg.split("<circle")
+                .skip(1)
+                .filter(|c| c.contains(&format!("fill=\"{colour}\"")))
+                .count()
+        };
+        assert_eq!((dots("#111111"), dots("#D97A1F")), (3, 3));
     }
 }

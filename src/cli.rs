@@ -8,6 +8,7 @@ use crate::config::{
 use crate::demo::{self, DemoOptions};
 use crate::domain::Port;
 use crate::ingest::statistics_csv;
+use crate::queries::accuracy;
 use crate::storage::Batch;
 use crate::storage::{self, Storage};
 use anyhow::Context;
@@ -29,7 +30,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     seed: settings.demo_seed,
                     as_of: demo::default_as_of(),
                 };
-                load_demo(store.as_ref(), opts).await?;
+                load_demo(store.as_ref(), opts, settings.demo_record_days).await?;
             }
             crate::server::serve(settings, store).await
         }
@@ -41,6 +42,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(ImportCommand::Events(args)) => import_events(store.as_ref(), args).await,
         Command::Forecast(ForecastCommand::Monthly(args)) => {
             forecast_monthly(store.as_ref(), args).await
+        }
+        Command::Forecast(ForecastCommand::Backfill(args)) => {
+            let started = std::time::Instant::now();
+            let done =
+                accuracy::backfill(store.as_ref(), &args.port, args.days, chrono::Utc::now())
+                    .await?;
+            println!(
+                "reproduced {} weekly and {} monthly issues ({} new figures) in {:.1} s",
+                done.weekly_issues,
+                done.monthly_issues,
+                done.figures,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
         }
         Command::Backtest(BacktestCommand::Monthly(args)) => {
             backtest_monthly(store.as_ref(), args).await
@@ -432,21 +447,26 @@ async fn demo_command(
         seed: args.seed.unwrap_or(settings.demo_seed),
         as_of: args.as_of.unwrap_or_else(demo::default_as_of),
     };
-    load_demo(store.as_ref(), opts).await
+    load_demo(store.as_ref(), opts, settings.demo_record_days).await
 }
 
-async fn load_demo(store: &dyn Storage, opts: DemoOptions) -> anyhow::Result<()> {
+async fn load_demo(store: &dyn Storage, opts: DemoOptions, record_days: u32) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let batch = tokio::task::spawn_blocking(move || demo::generate(&opts)).await?;
     demo::load(store, &batch)
         .await
         .context("cannot load the demo port")?;
+    // The demo's past forecasts, so the accuracy page has a record to show from the start.
+    let record = accuracy::backfill(store, demo::PORT_LOCODE, record_days, opts.as_of)
+        .await
+        .context("cannot reproduce the demo port's past forecasts")?;
     tracing::info!(
         seed = opts.seed,
         as_of = %opts.as_of,
         port_calls = batch.port_calls.len(),
         events = batch.events.len(),
         months = batch.monthly_stats.len(),
+        forecasts = record.figures,
         elapsed_ms = started.elapsed().as_millis() as u64,
         "demo port generated"
     );

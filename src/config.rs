@@ -50,6 +50,19 @@ pub enum Command {
 pub enum ForecastCommand {
     /// Monthly and full-year forecast from the monthly statistics (the API's JSON, or a table).
     Monthly(ForecastMonthlyArgs),
+    /// Reproduce the forecasts of past days and months into the accuracy record, from the data
+    /// as known then (issues already on record are kept).
+    Backfill(ForecastBackfillArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ForecastBackfillArgs {
+    /// UN/LOCODE of the port.
+    #[arg(long)]
+    pub port: String,
+    /// Days of daily weekly-outlook issues to reproduce, ending yesterday.
+    #[arg(long, default_value_t = crate::queries::accuracy::DEFAULT_BACKFILL_DAYS)]
+    pub days: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -219,6 +232,9 @@ pub struct Overrides {
     /// Seed of the demo port.
     #[arg(long, env = "PORTSIGNAL_DEMO_SEED", global = true)]
     pub demo_seed: Option<u64>,
+    /// Days of daily weekly outlooks the demo reproduces into the accuracy record.
+    #[arg(long, env = "PORTSIGNAL_DEMO_RECORD_DAYS", global = true)]
+    pub demo_record_days: Option<u32>,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "PORTSIGNAL_LOG_JSON", global = true)]
     pub log_json: Option<bool>,
@@ -238,6 +254,7 @@ struct FileSettings {
     default_port: Option<String>,
     demo_on_empty: Option<bool>,
     demo_seed: Option<u64>,
+    demo_record_days: Option<u32>,
     log_json: Option<bool>,
     log_filter: Option<String>,
 }
@@ -251,6 +268,7 @@ pub struct Settings {
     pub default_port: String,
     pub demo_on_empty: bool,
     pub demo_seed: u64,
+    pub demo_record_days: u32,
     pub log_json: bool,
     pub log_filter: String,
 }
@@ -323,6 +341,10 @@ impl Settings {
                 .demo_seed
                 .or(file.demo_seed)
                 .unwrap_or(crate::demo::DEFAULT_SEED),
+            demo_record_days: o
+                .demo_record_days
+                .or(file.demo_record_days)
+                .unwrap_or(crate::queries::accuracy::DEFAULT_BACKFILL_DAYS),
             log_json: o.log_json.or(file.log_json).unwrap_or(false),
             log_filter: o
                 .log_filter

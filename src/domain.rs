@@ -1,6 +1,8 @@
 //! The port's world as plain data, and the maths over it. No IO, no async, no SQL:
 //! everything here is a pure function with unit tests that use hand-checkable numbers.
 
+#[cfg(feature = "ssr")]
+pub mod accuracy;
 // Forecasting draws sample paths with the server's seeded generator; pages get its results.
 #[cfg(feature = "ssr")]
 pub mod forecast;
@@ -10,7 +12,6 @@ pub mod outlook;
 pub mod port_call;
 pub mod week;
 
-pub use indicator::{weekly_import_outlook, WeekOutlook};
 pub use port_call::{
     CallTimes, Classifier, EventType, FacilityType, MonthlyStats, Port, PortCall, PortCallEvent,
     Terminal, TeuMoves, Vessel, VesselStatus,

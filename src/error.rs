@@ -93,7 +93,12 @@ impl AppError {
 impl AppError {
     /// For server functions. `ServerFnError` converts from any error by its text, which would
     /// leak internals: always go through this instead.
+    /// Also sets the response's status, so a page rendered on the server answers with it
+    /// (a 404 page for an unknown port, not a 200 with an error in it).
     pub fn into_server_fn_error(self) -> leptos::prelude::ServerFnError {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(self.status());
+        }
         leptos::prelude::ServerFnError::ServerError(self.public_message())
     }
 }

@@ -1,70 +1,70 @@
 //! Read paths behind the pages: storage query → domain → view model (and chart).
 
+pub mod accuracy;
 pub mod forecast;
 pub mod outlook;
 
 use crate::chart;
-use crate::domain::indicator::{vessel_counts, volumes_by_week, week_start_utc};
+use crate::domain::indicator::vessel_counts;
 use crate::domain::port_call::EN_ROUTE_HORIZON;
-use crate::domain::{weekly_import_outlook, IsoWeek};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::view_model::{self, IndicatorView, WeekRow};
+use crate::view_model::{self, BandView, IndicatorView, MonthRow, MonthlyView, WeekRow};
 use chrono::{DateTime, Duration, Utc};
 
 /// How far back a call that has not departed still counts as being at the port.
 const OPEN_CALL_LOOKBACK: Duration = Duration::days(30);
 
-/// The public leading indicator: import TEU of the current and coming ISO weeks.
+/// The public leading indicator: the import outlook of the current and coming ISO weeks with
+/// its band, the monthly and full-year forecast, and the vessels at and near the port now.
 pub async fn indicator(
     state: &AppState,
     port: Option<&str>,
     weeks: Option<u32>,
     now: DateTime<Utc>,
 ) -> Result<IndicatorView, AppError> {
+    let store = state.store.as_ref();
     let locode = port
         .unwrap_or(&state.settings.default_port)
         .trim()
         .to_uppercase();
-    let port = state
-        .store
+    let port = store
         .port(&locode)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no port {locode} in this portsignal")))?;
     let tz: chrono_tz::Tz = port.time_zone.parse().unwrap_or(chrono_tz::UTC);
     let n = view_model::horizon(weeks);
-    let first = IsoWeek::of(now.with_timezone(&tz).date_naive());
-    let last = first.offset(i64::from(n) - 1);
 
-    // One window for the weeks shown (with the week before, for w/w) and the vessels at the
-    // port now; one for the same weeks a year earlier.
-    let from = week_start_utc(first.offset(-1), &tz).min(now - OPEN_CALL_LOOKBACK);
-    let to = week_start_utc(last.offset(1), &tz).max(now + EN_ROUTE_HORIZON);
-    let current = state.store.port_calls_arriving(&locode, from, to).await?;
-    let year_ago = state
-        .store
-        .port_calls_arriving(
-            &locode,
-            week_start_utc(first.year_earlier(), &tz),
-            week_start_utc(last.year_earlier().offset(1), &tz),
-        )
-        .await?;
-
-    let mut volumes = volumes_by_week(&year_ago, &tz);
-    volumes.extend(volumes_by_week(&current, &tz));
-    let rows: Vec<WeekRow> = weekly_import_outlook(&volumes, first, n)
+    let data = outlook::OutlookData::load(store, &locode, now, now, n as usize).await?;
+    let weekly = tokio::task::spawn_blocking(move || data.at(now, n as usize))
+        .await
+        .expect("the outlook does not panic");
+    let rows: Vec<WeekRow> = weekly
+        .weeks
         .into_iter()
         .map(|w| WeekRow {
-            iso_week: w.week.to_string(),
-            start: w.week.start().format("%Y-%m-%d").to_string(),
-            import_teu: w.import_teu.round(),
-            vessels: w.vessels,
-            year_ago_teu: w.year_ago_teu.map(f64::round),
+            iso_week: w.iso_week,
+            start: w.start,
+            import_teu: w.import_teu.p50,
+            p10: w.import_teu.p10,
+            p90: w.import_teu.p90,
+            vessels: w.vessels.round() as u32,
+            year_ago_teu: w.year_ago_teu,
             wow_pct: w.wow_pct,
             yoy_pct: w.yoy_pct,
         })
         .collect();
-    let counts = vessel_counts(&current, now);
+
+    let monthly = match forecast::monthly_forecast(store, &locode, None, Some(PAGE_MONTHS)).await {
+        Ok(f) => Some(monthly_view(f.forecast)),
+        Err(AppError::NotFound(_)) => None,
+        Err(e) => return Err(e),
+    };
+
+    let at_port = store
+        .port_calls_arriving(&locode, now - OPEN_CALL_LOOKBACK, now + EN_ROUTE_HORIZON)
+        .await?;
+    let counts = vessel_counts(&at_port, now);
     let title = format!("Import TEU by ISO week, {}", port.name);
     Ok(IndicatorView {
         chart_svg: chart::weekly_imports_svg(&rows, &title),
@@ -76,8 +76,40 @@ pub async fn indicator(
             .to_string(),
         time_zone: port.time_zone,
         weeks: rows,
+        monthly,
         en_route: counts.en_route,
         at_anchor: counts.at_anchor,
         at_berth: counts.at_berth,
     })
+}
+
+/// Months of forecast the public page shows.
+const PAGE_MONTHS: usize = 6;
+
+fn band(b: crate::domain::forecast::Band) -> BandView {
+    BandView {
+        p10: b.p10,
+        p50: b.p50,
+        p90: b.p90,
+    }
+}
+
+fn monthly_view(f: crate::domain::forecast::MonthlyForecast) -> MonthlyView {
+    MonthlyView {
+        as_of: f.as_of.to_string(),
+        method: f.method,
+        months: f
+            .months
+            .into_iter()
+            .map(|m| MonthRow {
+                month: m.month.to_string(),
+                total_teu: band(m.total_teu),
+                loaded_imports: band(m.loaded_imports),
+                loaded_exports: band(m.loaded_exports),
+            })
+            .collect(),
+        year: f.year.year,
+        year_actual_to_date: f.year.actual_to_date,
+        year_total: band(f.year.total_teu),
+    }
 }

@@ -55,12 +55,30 @@ pub async fn serve(settings: Settings, store: Arc<dyn Storage>) -> anyhow::Resul
         .tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
+    tokio::spawn(issue_forecasts(state.store.clone()));
     tracing::info!(%addr, "serving portsignal on http://{addr}");
     axum::serve(listener, router(state).into_make_service())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// How often the server checks whether a forecast is due (the weekly outlook is issued once
+/// a local day, the monthly forecast once per statistics update).
+const ISSUE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Issues due forecasts into the accuracy record: at start-up, then every hour.
+async fn issue_forecasts(store: Arc<dyn Storage>) {
+    let mut every = tokio::time::interval(ISSUE_EVERY);
+    loop {
+        every.tick().await;
+        match crate::queries::accuracy::issue_due(store.as_ref(), chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(figures = n, "forecasts issued"),
+            Err(e) => tracing::warn!(error = %e, "forecasts not issued"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -12,6 +12,7 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::auth::{ApiToken, NewToken};
+use crate::domain::accuracy::{ForecastKind, IssuedForecast};
 use crate::domain::{MonthlyStats, Port, PortCall, PortCallEvent, Terminal, Vessel};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -173,6 +174,15 @@ pub trait Storage: Send + Sync {
     async fn is_empty(&self) -> Result<bool>;
     /// Deletes every row (for `portsignal demo --reset`), keeping the schema.
     async fn clear(&self) -> Result<()>;
+
+    /// Stores issued forecasts; a figure whose port, kind, issue, series and target is stored
+    /// already is kept as it was. Returns how many were new.
+    async fn record_forecasts(&self, forecasts: &[IssuedForecast]) -> Result<u64>;
+    /// The port's issued forecasts of one kind, by issue, series and target.
+    async fn issued_forecasts(&self, port: &str, kind: ForecastKind)
+        -> Result<Vec<IssuedForecast>>;
+    /// Whether the port has an issue of one kind with this key (a local date or a month).
+    async fn has_issue(&self, port: &str, kind: ForecastKind, issue: &str) -> Result<bool>;
 
     /// Stores a token and the ports it may write for; returns its id.
     async fn create_token(&self, token: &NewToken) -> Result<i64>;

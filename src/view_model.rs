@@ -17,6 +17,8 @@ pub struct IndicatorView {
     /// When the figures were computed, in the port's local time, e.g. "2026-11-29 04:51 PST".
     pub as_of_local: String,
     pub weeks: Vec<WeekRow>,
+    /// The monthly and full-year forecast; `None` until the port's statistics are imported.
+    pub monthly: Option<MonthlyView>,
     pub en_route: u32,
     pub at_anchor: u32,
     pub at_berth: u32,
@@ -30,11 +32,109 @@ pub struct WeekRow {
     pub iso_week: String,
     /// Monday, `YYYY-MM-DD`.
     pub start: String,
+    /// The median of the outlook (P50), and its P10-P90 band.
     pub import_teu: f64,
+    pub p10: f64,
+    pub p90: f64,
+    /// Expected vessel arrivals (a mean over the outlook's draws, rounded).
     pub vessels: u32,
     pub year_ago_teu: Option<f64>,
     pub wow_pct: Option<f64>,
     pub yoy_pct: Option<f64>,
+}
+
+/// The monthly forecast as the public page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MonthlyView {
+    /// The latest month with statistics, `YYYY-MM`.
+    pub as_of: String,
+    /// The model of each series and why, in a sentence.
+    pub method: String,
+    pub months: Vec<MonthRow>,
+    pub year: i32,
+    pub year_actual_to_date: f64,
+    pub year_total: BandView,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MonthRow {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub total_teu: BandView,
+    pub loaded_imports: BandView,
+    pub loaded_exports: BandView,
+}
+
+/// P10, P50 and P90 of a forecast figure.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BandView {
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+}
+
+/// The accuracy page: what was forecast against what happened, by horizon.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccuracyView {
+    pub port: String,
+    pub port_name: String,
+    pub as_of_local: String,
+    pub weekly: SeriesAccuracyView,
+    pub monthly: Vec<SeriesAccuracyView>,
+    pub yearly: SeriesAccuracyView,
+    /// Forecasts made a week ahead against what arrived, drawn on the server.
+    pub chart_svg: String,
+    /// Whether the chart has points (it needs weeks that have ended since the first issue).
+    pub chart_points: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SeriesAccuracyView {
+    /// The API's name of the series, e.g. `total_teu`.
+    pub series: String,
+    /// What people call it, e.g. "Total TEU".
+    pub label: String,
+    pub issues: usize,
+    pub reproduced_issues: usize,
+    pub first_issue: Option<String>,
+    pub latest_issue: Option<String>,
+    pub horizons: Vec<HorizonRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HorizonRow {
+    pub horizon: i32,
+    /// "this week", "1 week ahead", "3 months ahead", …
+    pub label: String,
+    pub forecasts: usize,
+    pub mape_pct: f64,
+    pub bias_pct: f64,
+    pub coverage_pct: f64,
+}
+
+/// How far ahead, as people say it.
+pub fn horizon_label(horizon: i32, unit: &str, current: &str) -> String {
+    match horizon {
+        0 => current.to_string(),
+        1 => format!("1 {unit} ahead"),
+        h => format!("{h} {unit}s ahead"),
+    }
+}
+
+/// `2026-11` -> "Nov 2026".
+pub fn month_label(month: &str) -> String {
+    const NAMES: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    match month.split_once('-').map(|(y, m)| (y, m.parse::<usize>())) {
+        Some((y, Ok(m @ 1..=12))) => format!("{} {y}", NAMES[m - 1]),
+        _ => month.to_string(),
+    }
+}
+
+/// Unsigned percentage with one decimal.
+pub fn share(x: f64) -> String {
+    format!("{x:.1}\u{a0}%")
 }
 
 /// Clamps a requested horizon into what the page supports.
@@ -84,5 +184,11 @@ mod tests {
         assert_eq!(pct(None), "—");
         assert_eq!(horizon(Some(40)), 8);
         assert_eq!(horizon(None), 3);
+        assert_eq!(month_label("2026-11"), "Nov 2026");
+        assert_eq!(month_label("2026-13"), "2026-13");
+        assert_eq!(horizon_label(0, "week", "this week"), "this week");
+        assert_eq!(horizon_label(1, "week", "this week"), "1 week ahead");
+        assert_eq!(horizon_label(12, "month", "-"), "12 months ahead");
+        assert_eq!(share(79.96), "80.0\u{a0}%");
     }
 }

@@ -44,6 +44,7 @@ async fn fixture() -> Fixture {
         default_port: "USLAX".into(),
         demo_on_empty: false,
         demo_seed: 1,
+        demo_record_days: 0,
         log_json: false,
         log_filter: "warn".into(),
     };
@@ -746,4 +747,162 @@ async fn the_weekly_outlook_bands_the_demo_ports_coming_weeks() {
     }
     let (status, _, _) = get(&f, "/api/v1/ports/NLRTM/outlook/weekly").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// The demo port as of a fixed moment, in the fixture's store.
+async fn demo_port(f: &Fixture, as_of: &str) -> chrono::DateTime<chrono::Utc> {
+    let as_of = as_of.parse().unwrap();
+    let opts = portsignal::demo::DemoOptions { seed: 1, as_of };
+    f.state.store.clear().await.unwrap();
+    portsignal::demo::load(f.state.store.as_ref(), &portsignal::demo::generate(&opts))
+        .await
+        .unwrap();
+    as_of
+}
+
+#[tokio::test]
+async fn forecasts_are_recorded_when_issued_and_scored_once_the_actuals_are_in() {
+    use portsignal::domain::accuracy::ForecastKind;
+    use portsignal::queries::accuracy::{backfill, issue_due};
+    let f = fixture().await;
+    let now = demo_port(&f, "2026-11-29T12:00:00Z").await;
+    let store = f.state.store.as_ref();
+
+    // Loading statistics issued the monthly forecast after the latest month, live.
+    let monthly = store
+        .issued_forecasts("USLAX", ForecastKind::Monthly)
+        .await
+        .unwrap();
+    assert_eq!(monthly.len(), 12 * 4);
+    assert!(monthly
+        .iter()
+        .all(|m| m.issue == "2026-10" && !m.reproduced));
+    let (status, _, body) = get(&f, "/api/v1/ports/USLAX/accuracy").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["weekly"]["issues"], 0);
+    assert_eq!(body["monthly"][0]["series"], "total_teu");
+    assert_eq!(body["monthly"][0]["issues"], 1);
+    assert_eq!(body["monthly"][0]["horizons"], serde_json::json!([]));
+
+    // Four weeks of daily outlooks and every month from the thirteenth, reproduced.
+    let done = backfill(store, "USLAX", 28, now).await.unwrap();
+    assert_eq!((done.weekly_issues, done.monthly_issues), (28, 24));
+    // Reading once for all days gives what asking for each day gives.
+    let weekly = store
+        .issued_forecasts("USLAX", ForecastKind::WeeklyImport)
+        .await
+        .unwrap();
+    assert_eq!(weekly.len(), 28 * 8);
+    let (_, _, asked) = get(
+        &f,
+        "/api/v1/ports/USLAX/outlook/weekly?as_of=2026-11-10T06:00:00-08:00&weeks=8",
+    )
+    .await;
+    let issued: Vec<_> = weekly.iter().filter(|w| w.issue == "2026-11-10").collect();
+    assert_eq!(issued.len(), 8);
+    for (i, w) in issued.iter().enumerate() {
+        assert_eq!(w.horizon, i as i32);
+        assert_eq!(asked["weeks"][i]["iso_week"], w.target.as_str());
+        assert_eq!(asked["weeks"][i]["import_teu"]["p50"], w.band.p50);
+        assert_eq!(asked["weeks"][i]["import_teu"]["p90"], w.band.p90);
+        assert!(w.reproduced);
+    }
+
+    let (status, _, body) = get(&f, "/api/v1/ports/USLAX/accuracy").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let week = &body["weekly"];
+    assert_eq!(week["issues"], 28);
+    assert_eq!(week["reproduced_issues"], 28);
+    assert_eq!(week["first_issue"], "2026-11-01");
+    assert_eq!(week["latest_issue"], "2026-11-28");
+    // Weeks count once they have ended: before W48, the week of 29 November. Issued in their
+    // own week (horizon 0): 1 November (W44) and the 21 days of W45-W47; a week ahead: 15.
+    let horizons = week["horizons"].as_array().unwrap();
+    assert_eq!(horizons[0]["horizon"], 0);
+    assert_eq!(horizons[0]["forecasts"], 22);
+    assert_eq!(horizons[1]["forecasts"], 15);
+    for h in horizons {
+        let mape = h["mape_pct"].as_f64().unwrap();
+        assert!((0.0..50.0).contains(&mape), "{h}");
+        assert!(h["bias_pct"].as_f64().unwrap().abs() <= mape, "{h}");
+        assert!(
+            (0.0..=100.0).contains(&h["coverage_pct"].as_f64().unwrap()),
+            "{h}"
+        );
+    }
+    // The chart's points: each week's earliest forecast a week ahead, beside its actual.
+    let recent = body["weekly_recent"].as_array().unwrap();
+    let targets: Vec<&str> = recent
+        .iter()
+        .map(|p| p["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(targets, ["2026-W45", "2026-W46", "2026-W47"]);
+    assert_eq!(recent[1]["issue"], "2026-11-02");
+    assert!(recent
+        .iter()
+        .all(|p| p["actual"].as_f64().unwrap() > 40_000.0));
+
+    // Monthly: issues after 2024-10 … 2026-10; the last one was live.
+    let total = &body["monthly"][0];
+    assert_eq!(total["issues"], 24);
+    assert_eq!(total["reproduced_issues"], 23);
+    let h = total["horizons"].as_array().unwrap();
+    assert_eq!(h.len(), 12);
+    assert_eq!(
+        (h[0]["horizon"].clone(), h[0]["forecasts"].clone()),
+        (1.into(), 23.into())
+    );
+    assert_eq!(
+        (h[11]["horizon"].clone(), h[11]["forecasts"].clone()),
+        (12.into(), 12.into())
+    );
+    assert_eq!(body["monthly"].as_array().unwrap().len(), 4);
+    // Years count once all twelve months are in: 2024 (one issue) and 2025 (twelve).
+    let years: u64 = body["yearly"]["horizons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["forecasts"].as_u64().unwrap())
+        .sum();
+    assert_eq!(years, 13);
+
+    // The hourly check issues today's outlook from 06:00 local (12:00 UTC is 04:00 in Los
+    // Angeles), once, and no monthly forecast: the statistics have not changed since the last.
+    assert_eq!(issue_due(store, now).await.unwrap(), 0);
+    let later = now + chrono::Duration::hours(3);
+    assert_eq!(issue_due(store, later).await.unwrap(), 8);
+    assert_eq!(issue_due(store, later).await.unwrap(), 0);
+    let kind = ForecastKind::WeeklyImport;
+    assert!(store.has_issue("USLAX", kind, "2026-11-29").await.unwrap());
+
+    let (status, _, _) = get(&f, "/api/v1/ports/NLRTM/accuracy").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn posting_statistics_issues_the_monthly_forecast() {
+    use portsignal::domain::accuracy::ForecastKind;
+    let f = fixture().await;
+    let csv = "month,loaded_imports,loaded_exports,empty_imports,empty_exports\n\
+               2026-08,400000,120000,20000,230000\n\
+               2026-09,410000,125000,20000,235000\n";
+    let (status, body) = post(&f, STATS, Some(&f.lax), "text/csv", csv).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let store = f.state.store.as_ref();
+    let issued = store
+        .issued_forecasts("USLAX", ForecastKind::Monthly)
+        .await
+        .unwrap();
+    assert_eq!(issued.len(), 12 * 4);
+    assert!(issued.iter().all(|m| m.issue == "2026-09" && !m.reproduced));
+    assert_eq!(issued[0].target, "2026-10");
+    // Two months are too few for a seasonal model: the method says what was used.
+    assert!(!issued[0].method.is_empty());
+    let yearly = store
+        .issued_forecasts("USLAX", ForecastKind::Yearly)
+        .await
+        .unwrap();
+    assert_eq!(yearly.len(), 1);
+    assert_eq!((yearly[0].target.as_str(), yearly[0].horizon), ("2026", 3));
+    assert!(yearly[0].band.p50 >= 770_000.0 + 790_000.0);
 }

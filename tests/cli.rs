@@ -17,6 +17,9 @@ fn portsignal(args: &[&str], env: &[(&str, &str)]) -> Command {
         .env_remove("PORTSIGNAL_CONFIG")
         .env_remove("PORTSIGNAL_DATA_DIR")
         .env("RUST_LOG", "warn")
+        // A debug build reproduces a day of the demo's record in about a fifth of a second: a
+        // week keeps these tests quick (end2end runs the release build with the default).
+        .env("PORTSIGNAL_DEMO_RECORD_DAYS", "7")
         // Run where no Leptos.toml is, so only what the test says counts.
         .current_dir(std::env::temp_dir());
     for (k, v) in env {
@@ -221,6 +224,15 @@ fn assert_dashboard(server: &Server) {
     assert!(page.contains("<svg role=\"img\""));
     let (status, _) = get(server.port, "/nowhere").unwrap();
     assert_eq!(status, 404);
+    // The demo's record holds the days the setting asks for, reproduced (today's live issue
+    // joins them from 06:00 in Los Angeles).
+    let (status, record) = get(server.port, "/api/v1/ports/USLAX/accuracy").unwrap();
+    assert_eq!(status, 200, "{record}");
+    assert!(
+        record.contains(r#""series":"import_teu","issues":"#),
+        "{record}"
+    );
+    assert!(record.contains(r#""reproduced_issues":7,"#), "{record}");
 }
 
 #[test]

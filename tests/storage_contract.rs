@@ -6,6 +6,8 @@ mod support;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use portsignal::auth::{self, Role};
 use portsignal::demo::{self, DemoOptions, STATS_TOLERANCE};
+use portsignal::domain::accuracy::{ForecastKind, IssuedForecast};
+use portsignal::domain::forecast::Band;
 use portsignal::domain::{
     CallTimes, Classifier, EventType, FacilityType, MonthlyStats, Port, PortCall, PortCallEvent,
     Terminal, TeuMoves, Vessel,
@@ -86,6 +88,7 @@ contract!(
     a_returning_estimate_is_news_but_a_resent_one_is_not,
     tokens_are_found_by_hash_limited_to_ports_and_revoked,
     events_of_many_calls_come_by_call_in_receipt_order,
+    issued_forecasts_are_kept_as_first_issued,
 );
 
 fn t(day: u32, hour: u32) -> DateTime<Utc> {
@@ -544,8 +547,16 @@ async fn clear_empties_every_table(open: Opener) {
         t(1, 0),
     )];
     store.write_batch(&batch).await.unwrap();
+    let forecast = weekly_forecast("2026-12-01", "2026-W49", 0, 1000.0);
+    store.record_forecasts(&[forecast]).await.unwrap();
     store.clear().await.unwrap();
     assert!(store.is_empty().await.unwrap());
+    let kind = ForecastKind::WeeklyImport;
+    assert!(store
+        .issued_forecasts("USLAX", kind)
+        .await
+        .unwrap()
+        .is_empty());
     assert_eq!(store.count_events().await.unwrap(), 0);
     assert_eq!(store.count_port_calls("USLAX").await.unwrap(), 0);
     // And it can be filled again.
@@ -869,4 +880,93 @@ async fn a_schedule_update_keeps_what_events_and_measurements_said(open: Opener)
         store.vessel("9074729").await.unwrap().unwrap().name,
         "MAERSK HORIZON II"
     );
+}
+
+fn weekly_forecast(issue: &str, target: &str, horizon: i32, p50: f64) -> IssuedForecast {
+    IssuedForecast {
+        port: "USLAX".into(),
+        kind: ForecastKind::WeeklyImport,
+        series: "import_teu".into(),
+        issue: issue.into(),
+        target: target.into(),
+        horizon,
+        as_of: t(1, 14),
+        method: "schedules and ETA misses".into(),
+        band: Band {
+            p10: p50 * 0.9,
+            p50,
+            p90: p50 * 1.125,
+        },
+        reproduced: issue == "2026-12-01",
+        issued_at: t(1, 14) + Duration::milliseconds(250),
+    }
+}
+
+async fn issued_forecasts_are_kept_as_first_issued(open: Opener) {
+    let store = open().await;
+    store.write_batch(&reference()).await.unwrap();
+    let kind = ForecastKind::WeeklyImport;
+    assert!(!store.has_issue("USLAX", kind, "2026-12-01").await.unwrap());
+    let first = vec![
+        weekly_forecast("2026-12-01", "2026-W50", 1, 41_000.5),
+        weekly_forecast("2026-12-01", "2026-W49", 0, 38_000.0),
+    ];
+    assert_eq!(store.record_forecasts(&first).await.unwrap(), 2);
+    // The same issue again, with other numbers, and a new target: only the target is new.
+    let again = vec![
+        weekly_forecast("2026-12-01", "2026-W49", 0, 99_999.0),
+        weekly_forecast("2026-12-01", "2026-W51", 2, 40_000.0),
+    ];
+    assert_eq!(store.record_forecasts(&again).await.unwrap(), 1);
+    let next_day = vec![weekly_forecast("2026-12-02", "2026-W49", 0, 39_000.0)];
+    assert_eq!(store.record_forecasts(&next_day).await.unwrap(), 1);
+    let monthly = IssuedForecast {
+        kind: ForecastKind::Monthly,
+        series: "total_teu".into(),
+        issue: "2026-10".into(),
+        target: "2026-11".into(),
+        ..weekly_forecast("x", "x", 1, 800_000.0)
+    };
+    assert_eq!(
+        store
+            .record_forecasts(std::slice::from_ref(&monthly))
+            .await
+            .unwrap(),
+        1
+    );
+
+    let stored = store.issued_forecasts("USLAX", kind).await.unwrap();
+    assert_eq!(
+        stored,
+        vec![
+            first[1].clone(),
+            first[0].clone(),
+            again[1].clone(),
+            next_day[0].clone()
+        ]
+    );
+    assert!(store.has_issue("USLAX", kind, "2026-12-02").await.unwrap());
+    assert!(!store.has_issue("USLAX", kind, "2026-12-03").await.unwrap());
+    assert!(!store.has_issue("USLGB", kind, "2026-12-02").await.unwrap());
+    let monthly_kind = ForecastKind::Monthly;
+    assert!(!store
+        .has_issue("USLAX", monthly_kind, "2026-12-02")
+        .await
+        .unwrap());
+    assert!(store
+        .has_issue("USLAX", monthly_kind, "2026-10")
+        .await
+        .unwrap());
+    assert_eq!(
+        store
+            .issued_forecasts("USLAX", ForecastKind::Monthly)
+            .await
+            .unwrap(),
+        vec![monthly]
+    );
+    assert!(store
+        .issued_forecasts("USNYC", kind)
+        .await
+        .unwrap()
+        .is_empty());
 }

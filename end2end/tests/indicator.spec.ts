@@ -1,16 +1,5 @@
-import { test, expect, type Page, type ConsoleMessage } from '@playwright/test';
-
-// Collects console errors and warnings (hydration mismatches are reported as either).
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (msg: ConsoleMessage) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') {
-      problems.push(`${msg.type()}: ${msg.text()} @ ${msg.location().url}`);
-    }
-  });
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  return problems;
-}
+import { test, expect } from '@playwright/test';
+import { watchConsole } from './support';
 
 const teu = (s: string | null) => Number((s ?? '').replace(/,/g, ''));
 
@@ -40,7 +29,31 @@ test.describe('public indicator without JavaScript', () => {
     for (const week of await rows.locator('th').allTextContents()) {
       await expect(svg.locator('text', { hasText: week.slice(5) })).toHaveCount(1);
     }
+    // Weeks ahead are uncertain: their bands have width (learnt from past ETA misses, volumes
+    // and cancellations; without that history they would collapse onto the P50).
+    const bands = await rows.locator('td.band').allTextContents();
+    expect(bands).toHaveLength(3);
+    for (const band of bands.slice(1)) {
+      const [p10, p90] = band.split('–').map(teu);
+      expect(p90 - p10).toBeGreaterThan(1_000);
+    }
     expect(await page.evaluate(() => document.body.dataset.hydrated)).toBeUndefined();
+  });
+
+  test('shows the monthly and full-year forecast and links to the track record', async ({ page }) => {
+    await page.goto('/');
+    const months = page.locator('table.months tbody tr');
+    await expect(months).toHaveCount(6);
+    // The demo port moves some 9-10 million TEU a year: 600,000-1,000,000 a month.
+    for (const cell of await months.locator('td:nth-child(2)').allTextContents()) {
+      expect(teu(cell)).toBeGreaterThan(600_000);
+      expect(teu(cell)).toBeLessThan(1_000_000);
+    }
+    await expect(page.getByTestId('year-forecast')).toContainText(/\d{4} full year: [\d,]+ TEU \(P10–P90 [\d,]+–[\d,]+\)/);
+    await expect(page.locator('details.method')).toContainText('total_teu');
+    await page.getByRole('link', { name: 'How right were past forecasts?' }).click();
+    await expect(page).toHaveURL(/\/accuracy\?port=USLAX/);
+    await expect(page.locator('h1')).toContainText('How right were the forecasts');
   });
 
   test('the horizon control works as a plain link', async ({ page }) => {

@@ -1,9 +1,11 @@
 //! The forecasts, public like the data they are made from:
 //! `GET /api/v1/ports/{locode}/forecast/monthly?as_of=YYYY-MM&horizon=N`, the monthly and
 //! full-year forecast with P10/P50/P90 bands, and
-//! `GET /api/v1/ports/{locode}/outlook/weekly?weeks=N&as_of=RFC3339`, the weekly import outlook.
+//! `GET /api/v1/ports/{locode}/outlook/weekly?weeks=N&as_of=RFC3339`, the weekly import outlook,
+//! and `GET /api/v1/ports/{locode}/accuracy`, how the forecasts issued so far did.
 
 use crate::error::AppError;
+use crate::queries::accuracy::{accuracy, PortAccuracy};
 use crate::queries::forecast::{monthly_forecast, PortMonthlyForecast};
 use crate::queries::outlook::{self, WeeklyOutlook};
 use crate::state::AppState;
@@ -54,4 +56,13 @@ pub async fn get_weekly(
     )
     .await?;
     Ok(Json(outlook))
+}
+
+pub async fn get_accuracy(
+    State(state): State<AppState>,
+    Path(locode): Path<String>,
+) -> Result<Json<PortAccuracy>, AppError> {
+    Ok(Json(
+        accuracy(state.store.as_ref(), &locode, chrono::Utc::now()).await?,
+    ))
 }

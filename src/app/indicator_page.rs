@@ -1,8 +1,10 @@
 //! `/`: the public leading indicator. Import TEU due at the port this ISO week and the next,
-//! with week-on-week and year-on-year change, vessels en route / at anchor / at berth, and the
-//! week chart with the same numbers as a table.
+//! with its P10-P90 band, week-on-week and year-on-year change; vessels en route / at anchor /
+//! at berth; the week chart with the same numbers as a table; the monthly and full-year
+//! forecast; and a link to how right past forecasts were.
 
-use crate::view_model::{pct, teu, IndicatorView, HORIZONS};
+use super::loaded::loaded;
+use crate::view_model::{month_label, pct, teu, IndicatorView, MonthlyView, HORIZONS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -15,13 +17,7 @@ pub async fn get_indicator(
     let state = expect_context::<crate::state::AppState>();
     crate::queries::indicator(&state, port.as_deref(), weeks, chrono::Utc::now())
         .await
-        .map_err(|e| {
-            // The status reaches the page too when it is rendered on the server.
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(e.status());
-            }
-            e.into_server_fn_error()
-        })
+        .map_err(crate::error::AppError::into_server_fn_error)
 }
 
 #[component]
@@ -64,28 +60,12 @@ pub fn IndicatorPage() -> impl IntoView {
                     })
                     .collect_view()}
             </nav>
-            <Transition fallback=|| view! { <p class="loading">"Loading the outlook…"</p> }>
-                <ErrorBoundary fallback=|errors| {
-                    view! {
-                        <div class="error" role="alert">
-                            <h2>"The outlook is not available"</h2>
-                            <ul>
-                                {move || {
-                                    errors
-                                        .get()
-                                        .into_iter()
-                                        .map(|(_, e)| view! { <li>{e.to_string()}</li> })
-                                        .collect_view()
-                                }}
-                            </ul>
-                        </div>
-                    }
-                }>
-                    {move || Suspend::new(async move {
-                        outlook.await.map(|v| view! { <IndicatorPanel view=v/> })
-                    })}
-                </ErrorBoundary>
-            </Transition>
+            {loaded(
+                outlook,
+                "Loading the outlook…",
+                "The outlook is not available",
+                |v| view! { <IndicatorPanel view=v/> },
+            )}
         </section>
     }
 }
@@ -104,7 +84,8 @@ fn IndicatorPanel(view: IndicatorView) -> impl IntoView {
             <p class="headline">
                 <strong class="figure" data-testid="this-week-teu">{teu(w.import_teu)}</strong>
                 " TEU of imports due this week (" {w.iso_week.clone()} "), "
-                {pct(w.wow_pct)} " on last week, " {pct(w.yoy_pct)} " on a year ago."
+                {pct(w.wow_pct)} " on last week, " {pct(w.yoy_pct)} " on a year ago; "
+                "8 in 10 outcomes fall between " {teu(w.p10)} " and " {teu(w.p90)} "."
             </p>
         })}
         <ul class="vessel-counts" aria-label="Vessels">
@@ -121,7 +102,8 @@ fn IndicatorPanel(view: IndicatorView) -> impl IntoView {
                         <tr>
                             <th scope="col">"Week"</th>
                             <th scope="col">"Starts"</th>
-                            <th scope="col">"Import TEU"</th>
+                            <th scope="col">"Import TEU (P50)"</th>
+                            <th scope="col">"P10–P90"</th>
                             <th scope="col">"Vessels"</th>
                             <th scope="col">"w/w"</th>
                             <th scope="col">"y/y"</th>
@@ -138,6 +120,9 @@ fn IndicatorPanel(view: IndicatorView) -> impl IntoView {
                                         <th scope="row">{w.iso_week}</th>
                                         <td>{w.start}</td>
                                         <td class="num">{teu(w.import_teu)}</td>
+                                        <td class="num band">
+                                            {format!("{}–{}", teu(w.p10), teu(w.p90))}
+                                        </td>
                                         <td class="num">{w.vessels}</td>
                                         <td class="num">{pct(w.wow_pct)}</td>
                                         <td class="num">{pct(w.yoy_pct)}</td>
@@ -149,5 +134,72 @@ fn IndicatorPanel(view: IndicatorView) -> impl IntoView {
                 </table>
             </div>
         </div>
+        {match view.monthly {
+            Some(m) => view! { <MonthlyPanel monthly=m/> }.into_any(),
+            None => view! {
+                <p class="empty-state" data-testid="no-statistics">
+                    "No monthly statistics imported for " {view.port.clone()}
+                    " yet, so there is no monthly or full-year forecast: see README, Importing data."
+                </p>
+            }.into_any(),
+        }}
+        <p class="accuracy-link">
+            <a href=format!("/accuracy?port={}", view.port)>"How right were past forecasts?"</a>
+            " Every forecast shown here is recorded when issued and scored against what arrived."
+        </p>
+    }
+}
+
+#[component]
+fn MonthlyPanel(monthly: MonthlyView) -> impl IntoView {
+    let year = monthly.year;
+    let total = monthly.year_total;
+    view! {
+        <section class="monthly" aria-labelledby="monthly-heading">
+            <h2 id="monthly-heading">"Monthly and full-year forecast"</h2>
+            <p class="headline" data-testid="year-forecast">
+                {year} " full year: " <strong class="figure">{teu(total.p50)}</strong>
+                " TEU (P10–P90 " {teu(total.p10)} "–" {teu(total.p90)} "), of which "
+                {teu(monthly.year_actual_to_date)} " TEU published to "
+                {month_label(&monthly.as_of)} "."
+            </p>
+            <div class="table-wrap">
+                <table class="months">
+                    <caption>"Forecast TEU by month (P50, with P10–P90)"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Month"</th>
+                            <th scope="col">"Total TEU"</th>
+                            <th scope="col">"P10–P90"</th>
+                            <th scope="col">"Loaded imports"</th>
+                            <th scope="col">"Loaded exports"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {monthly
+                            .months
+                            .into_iter()
+                            .map(|m| {
+                                view! {
+                                    <tr data-month=m.month.clone()>
+                                        <th scope="row">{month_label(&m.month)}</th>
+                                        <td class="num">{teu(m.total_teu.p50)}</td>
+                                        <td class="num band">
+                                            {format!("{}–{}", teu(m.total_teu.p10), teu(m.total_teu.p90))}
+                                        </td>
+                                        <td class="num">{teu(m.loaded_imports.p50)}</td>
+                                        <td class="num">{teu(m.loaded_exports.p50)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <details class="method">
+                <summary>"How this was forecast"</summary>
+                <p>{monthly.method}</p>
+            </details>
+        </section>
     }
 }

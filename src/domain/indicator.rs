@@ -1,8 +1,9 @@
-//! The public leading indicator: import TEU due at the port, week by week.
+//! Week sums and vessel counts behind the public leading indicator.
 //!
-//! Until the forecaster exists this is the plain sum the foundation asks for: each call's
-//! import TEU (laden + empty discharge; actual once known, else expected) counted in the ISO
-//! week, in the port's time zone, of its best-known arrival (actual, else latest ETA).
+//! A call's import TEU (laden + empty discharge; actual once known, else expected) counts in
+//! the ISO week, in the port's time zone, of its best-known arrival (actual, else latest ETA):
+//! what arrived in past weeks, and the same weeks a year earlier. The outlook of coming weeks,
+//! with its band, is the forecaster's (`outlook`).
 
 use super::port_call::{PortCall, VesselStatus};
 use super::week::IsoWeek;
@@ -14,19 +15,6 @@ use std::collections::HashMap;
 pub struct WeekVolume {
     pub import_teu: f64,
     pub vessels: u32,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct WeekOutlook {
-    pub week: IsoWeek,
-    pub import_teu: f64,
-    pub vessels: u32,
-    /// Same ISO week a year earlier, when any call fell in it.
-    pub year_ago_teu: Option<f64>,
-    /// Change against the previous week, in percent.
-    pub wow_pct: Option<f64>,
-    /// Change against the same ISO week a year earlier, in percent.
-    pub yoy_pct: Option<f64>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,35 +38,6 @@ pub fn volumes_by_week<Tz: TimeZone>(calls: &[PortCall], tz: &Tz) -> HashMap<Iso
         v.vessels += 1;
     }
     weeks
-}
-
-/// `weeks` consecutive ISO weeks starting with `first`, each with its change against the week
-/// before (so the week before `first` must be in `volumes` too) and the same week a year earlier.
-pub fn weekly_import_outlook(
-    volumes: &HashMap<IsoWeek, WeekVolume>,
-    first: IsoWeek,
-    weeks: u32,
-) -> Vec<WeekOutlook> {
-    let teu = |w: IsoWeek| volumes.get(&w).map(|v| v.import_teu);
-    (0..i64::from(weeks))
-        .map(|i| {
-            let week = first.offset(i);
-            let this = volumes.get(&week).copied().unwrap_or_default();
-            let year_ago_teu = teu(week.year_earlier());
-            WeekOutlook {
-                week,
-                import_teu: this.import_teu,
-                vessels: this.vessels,
-                year_ago_teu,
-                wow_pct: pct_change(this.import_teu, teu(week.offset(-1))),
-                yoy_pct: pct_change(this.import_teu, year_ago_teu),
-            }
-        })
-        .collect()
-}
-
-fn pct_change(now: f64, before: Option<f64>) -> Option<f64> {
-    before.filter(|b| *b > 0.0).map(|b| (now - b) / b * 100.0)
 }
 
 /// The UTC instant a week starts at, in the port's time zone.
@@ -165,39 +124,6 @@ mod tests {
                 vessels: 1
             }
         );
-    }
-
-    #[test]
-    fn outlook_computes_week_on_week_and_year_on_year() {
-        let w = |year, week| IsoWeek { year, week };
-        let volumes: HashMap<_, _> = [
-            (w(2026, 47), 4000.0),
-            (w(2026, 48), 5000.0),
-            (w(2026, 49), 4000.0),
-            (w(2025, 48), 4000.0),
-        ]
-        .into_iter()
-        .map(|(k, t)| {
-            (
-                k,
-                WeekVolume {
-                    import_teu: t,
-                    vessels: 1,
-                },
-            )
-        })
-        .collect();
-        let out = weekly_import_outlook(&volumes, w(2026, 48), 3);
-        assert_eq!(out.len(), 3);
-        // 5000 vs 4000 the week before: +25 %; vs 4000 a year earlier: +25 %.
-        assert_eq!(out[0].wow_pct, Some(25.0));
-        assert_eq!(out[0].yoy_pct, Some(25.0));
-        // 4000 vs 5000: -20 %; no calls a year earlier: no y/y.
-        assert_eq!(out[1].wow_pct, Some(-20.0));
-        assert_eq!(out[1].yoy_pct, None);
-        // Nothing scheduled yet in the third week: zero, -100 % against the week before.
-        assert_eq!(out[2].import_teu, 0.0);
-        assert_eq!(out[2].wow_pct, Some(-100.0));
     }
 
     #[test]

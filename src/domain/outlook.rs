@@ -1,14 +1,17 @@
 //! The weekly import outlook with bands (see DESIGN.md, "Forecasting, in brief"): each coming
 //! call's import TEU is placed in weeks by the chance that it arrives in each, given how far off
 //! the ETAs of its service (else its carrier, else the port) have been at the same lead time.
-//! Sample draws of every call's arrival give each week's P10/P50/P90.
+//! Each draw also drops a call with the chance that a call still scheduled that far ahead was
+//! cancelled later (blank sailings, from the port's past calls), and scales its stated discharge
+//! as the service's past calls turned out against theirs. The draws give each week's
+//! P10/P50/P90.
 
 use super::forecast::Band;
 use super::port_call::{CallTimes, PortCall, PortCallEvent};
 use super::week::IsoWeek;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rand::seq::SliceRandom;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashMap;
 
@@ -81,14 +84,122 @@ impl MissHistory {
     }
 }
 
+/// What past calls teach about volume: how their discharge turned out against what was stated
+/// (by service, else the port), and how far ahead of arrival cancelled calls were cancelled.
+#[derive(Debug, Default)]
+pub struct VolumeHistory {
+    by_service: HashMap<String, Vec<f64>>,
+    port: Vec<f64>,
+    /// Calls due before `as_of`.
+    due: usize,
+    /// For each of them that was cancelled: hours before its arrival the cancellation came.
+    cancel_leads: Vec<f64>,
+}
+
+/// How many hours before its arrival a call's cancellation was received, if it was by `as_of`.
+pub fn cancellation_lead(
+    call: &PortCall,
+    events: &[&PortCallEvent],
+    as_of: DateTime<Utc>,
+) -> Option<f64> {
+    use super::EventType;
+    let received = events
+        .iter()
+        .filter(|e| matches!(e.event_type, EventType::Omit | EventType::Canc))
+        .map(|e| e.received_at)
+        .filter(|r| *r <= as_of)
+        .min()?;
+    let due = call.times.planned_arrival.or(call.times.latest_eta())?;
+    Some(((due - received).num_minutes() as f64 / 60.0).max(0.0))
+}
+
+impl VolumeHistory {
+    /// From calls as known at `as_of`, each with its [`cancellation_lead`]: each departed call
+    /// with stated and actual moves gives a ratio (actual over stated discharge); calls due
+    /// before `as_of` give the cancellations.
+    pub fn new<'a>(
+        calls: impl IntoIterator<Item = (&'a PortCall, Option<f64>)>,
+        as_of: DateTime<Utc>,
+    ) -> Self {
+        let mut h = VolumeHistory::default();
+        for (c, cancel_lead) in calls {
+            let was_due = c
+                .times
+                .planned_arrival
+                .or(c.times.latest_eta())
+                .is_some_and(|t| t < as_of);
+            if was_due {
+                h.due += 1;
+                h.cancel_leads.extend(cancel_lead);
+            }
+            let departed = c.times.actual_departure.is_some_and(|d| d <= as_of);
+            let stated = c.expected.discharge();
+            if let (true, Some(actual)) = (departed && stated > 0.0, c.actual.as_ref()) {
+                let ratio = actual.discharge() / stated;
+                h.by_service
+                    .entry(c.service.clone())
+                    .or_default()
+                    .push(ratio);
+                h.port.push(ratio);
+            }
+        }
+        h
+    }
+
+    /// The chance that a call still scheduled `lead_hours` before its arrival is cancelled
+    /// later: of the past calls still scheduled at that lead, the share cancelled after it.
+    pub fn cancel_chance(&self, lead_hours: f64) -> f64 {
+        let later = self
+            .cancel_leads
+            .iter()
+            .filter(|l| **l < lead_hours)
+            .count();
+        let scheduled = self.due - (self.cancel_leads.len() - later);
+        if scheduled == 0 {
+            0.0
+        } else {
+            later as f64 / scheduled as f64
+        }
+    }
+
+    /// The ratios a call of `service` may expect: its service's when there are enough, else
+    /// the port's; empty (no change) without history.
+    fn ratios(&self, service: &str) -> &[f64] {
+        self.by_service
+            .get(service)
+            .filter(|v| v.len() >= MIN_MISSES)
+            .map_or(&self.port, |v| v)
+    }
+}
+
+/// Everything the outlook learns from the past: timing and volume.
+#[derive(Debug, Default)]
+pub struct History {
+    pub misses: MissHistory,
+    pub volume: VolumeHistory,
+}
+
+impl From<MissHistory> for History {
+    fn from(misses: MissHistory) -> Self {
+        History {
+            misses,
+            volume: VolumeHistory::default(),
+        }
+    }
+}
+
 /// A call as it was known at `as_of`: its times folded from the events received by then (a
-/// schedule's times are events too), so a past outlook can be reproduced and scored.
+/// schedule's times are events too), and its actual moves only once its departure had been
+/// reported by then, so a past outlook can be reproduced and scored. (Stated moves are kept as
+/// they are stored now: a schedule's revisions are not versioned.)
 pub fn known_at(call: &PortCall, events: &[&PortCallEvent], as_of: DateTime<Utc>) -> PortCall {
+    let times = CallTimes::folded(
+        CallTimes::default(),
+        events.iter().copied().filter(|e| e.received_at <= as_of),
+    );
     PortCall {
-        times: CallTimes::folded(
-            CallTimes::default(),
-            events.iter().copied().filter(|e| e.received_at <= as_of),
-        ),
+        actual: call.actual.filter(|_| times.actual_departure.is_some()),
+        times,
         ..call.clone()
     }
 }
@@ -186,13 +297,23 @@ pub fn import_teu(
     }
 }
 
+/// A call not yet arrived, with what its draws sample from.
+struct Coming<'a> {
+    eta: DateTime<Utc>,
+    misses: &'a [f64],
+    ratios: &'a [f64],
+    cancel: f64,
+    teu: f64,
+    rail_teu: f64,
+}
+
 /// The `weeks` ISO weeks (in `tz`) from the one holding `as_of`: for each, the band of import
 /// TEU from calls not yet arrived by `as_of` (omitted ones excluded), their expected rail TEU
 /// and expected vessel count. `teu` gives each call's import TEU (see [`import_teu`]).
 pub fn weekly_outlook<Tz: TimeZone>(
     calls: &[PortCall],
     teu: impl Fn(&PortCall) -> f64,
-    history: &MissHistory,
+    history: &History,
     tz: &Tz,
     as_of: DateTime<Utc>,
     weeks: usize,
@@ -204,15 +325,31 @@ pub fn weekly_outlook<Tz: TimeZone>(
         let offset = (w.start() - first.start()).num_days().div_euclid(7);
         usize::try_from(offset).ok().filter(|i| *i < weeks)
     };
-    let coming: Vec<(DateTime<Utc>, &[f64], f64, f64)> = calls
+    let coming: Vec<Coming> = calls
         .iter()
         .filter(|c| !c.times.omitted && c.times.actual_berth_arrival.is_none())
         .filter_map(|c| {
             let eta = c.times.latest_eta()?;
             let lead = (eta - as_of).num_minutes() as f64 / 60.0;
-            let misses = history.for_call(&c.carrier, &c.service, lead.max(0.0));
+            let misses = history
+                .misses
+                .for_call(&c.carrier, &c.service, lead.max(0.0));
+            // Ratios correct stated moves; an estimate from capacity is not one.
+            let ratios = if c.expected.discharge() > 0.0 {
+                history.volume.ratios(&c.service)
+            } else {
+                &[]
+            };
+            let cancel = history.volume.cancel_chance(lead.max(0.0));
             let teu = teu(c);
-            Some((eta, misses, teu, teu * c.rail_share))
+            Some(Coming {
+                eta,
+                misses,
+                ratios,
+                cancel,
+                teu,
+                rail_teu: teu * c.rail_share,
+            })
         })
         .collect();
 
@@ -222,13 +359,25 @@ pub fn weekly_outlook<Tz: TimeZone>(
     let (mut rail, mut vessels) = (vec![0.0; weeks], vec![0.0; weeks]);
     for _ in 0..DRAWS {
         let mut draw = vec![0.0; weeks];
-        for (eta, misses, teu, rail_teu) in &coming {
+        for Coming {
+            eta,
+            misses,
+            ratios,
+            cancel,
+            teu,
+            rail_teu,
+        } in &coming
+        {
             let miss = misses.choose(&mut rng).copied().unwrap_or(0.0);
+            let ratio = ratios.choose(&mut rng).copied().unwrap_or(1.0);
+            if rng.gen::<f64>() < *cancel {
+                continue;
+            }
             // A vessel already due cannot arrive before now.
             let arrival = (*eta + Duration::minutes((miss * 60.0) as i64)).max(as_of);
             if let Some(w) = week_index(arrival) {
-                draw[w] += teu;
-                rail[w] += rail_teu / DRAWS as f64;
+                draw[w] += teu * ratio;
+                rail[w] += rail_teu * ratio / DRAWS as f64;
                 vessels[w] += 1.0 / DRAWS as f64;
             }
         }

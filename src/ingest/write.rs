@@ -48,6 +48,15 @@ pub async fn store_statistics(
             ..Batch::default()
         })
         .await?;
+    // Each statistics update issues the monthly forecast into the record (see accuracy).
+    // The import stands whatever happens here: a failure is logged, not returned.
+    if !parsed.records.is_empty() {
+        use crate::queries::accuracy::{issue_monthly, Issuing};
+        let now = Issuing::live(chrono::Utc::now());
+        if let Err(e) = issue_monthly(store, port, None, now).await {
+            tracing::warn!(port, error = %e, "monthly forecast not issued");
+        }
+    }
     Ok(ImportSummary {
         read: parsed.read,
         accepted: parsed.records.len(),

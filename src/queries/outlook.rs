@@ -4,9 +4,10 @@
 use crate::domain::forecast::Band;
 use crate::domain::indicator::{volumes_by_week, week_start_utc};
 use crate::domain::outlook::{
-    eta_misses, import_teu, known_at, service_utilisation, weekly_outlook, MissHistory,
+    cancellation_lead, eta_misses, import_teu, known_at, service_utilisation, weekly_outlook,
+    History, MissHistory, VolumeHistory,
 };
-use crate::domain::{IsoWeek, PortCallEvent};
+use crate::domain::{IsoWeek, PortCall, PortCallEvent};
 use crate::error::AppError;
 use crate::storage::Storage;
 use chrono::{DateTime, Duration, Utc};
@@ -31,6 +32,8 @@ pub struct OutlookWeek {
     pub wow_pct: Option<f64>,
     /// P50 against the actual import TEU of the same ISO week a year earlier.
     pub yoy_pct: Option<f64>,
+    /// Import TEU of the same ISO week a year earlier.
+    pub year_ago_teu: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -71,119 +74,209 @@ pub async fn weekly(
             "weeks {weeks} is outside 1-{MAX_WEEKS}"
         )));
     }
-    let locode = port.trim().to_uppercase();
-    let port = store
-        .port(&locode)
+    weekly_at(store, port, as_of, weeks).await
+}
+
+/// [`weekly`] with its arguments checked: `weeks` in 1-8.
+pub async fn weekly_at(
+    store: &dyn Storage,
+    port: &str,
+    as_of: DateTime<Utc>,
+    weeks: usize,
+) -> Result<WeeklyOutlook, AppError> {
+    Ok(OutlookData::load(store, port, as_of, as_of, weeks)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("no port {locode} in this portsignal")))?;
-    let tz: chrono_tz::Tz = port.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    let first = IsoWeek::of(as_of.with_timezone(&tz).date_naive());
-    let end = week_start_utc(first.offset(weeks as i64), &tz);
+        .at(as_of, weeks))
+}
 
-    let calls = store
-        .port_calls_arriving(&locode, as_of - LEARN_FROM, end + STILL_COMING)
-        .await?;
-    let refs: Vec<String> = calls.iter().map(|c| c.call_ref.clone()).collect();
-    let events = store.events_of_calls(&refs).await?;
-    let mut by_call: HashMap<&str, Vec<&PortCallEvent>> = HashMap::new();
-    for e in &events {
-        by_call.entry(e.call_ref.as_str()).or_default().push(e);
-    }
-    let none = Vec::new();
-    let mut known = Vec::with_capacity(calls.len());
-    let mut misses = Vec::new();
-    for c in &calls {
-        let events = by_call.get(c.call_ref.as_str()).unwrap_or(&none);
-        misses.extend(eta_misses(c, events, as_of));
-        known.push(known_at(c, events, as_of));
-    }
-    let mut capacity: HashMap<String, Option<f64>> = HashMap::new();
-    for c in &calls {
-        if !capacity.contains_key(&c.vessel_imo) {
-            let cap = store
-                .vessel(&c.vessel_imo)
-                .await?
-                .and_then(|v| v.teu_capacity)
-                .map(f64::from);
-            capacity.insert(c.vessel_imo.clone(), cap);
-        }
-    }
-    let utilisation =
-        service_utilisation(&calls, |imo| capacity.get(imo).copied().flatten(), as_of);
-    let history = MissHistory::new(&misses);
-    let seed = as_of.timestamp() as u64;
-    let bands = weekly_outlook(
-        &known,
-        |c| {
-            import_teu(
-                c,
-                capacity.get(&c.vessel_imo).copied().flatten(),
-                &utilisation,
-            )
-        },
-        &history,
-        &tz,
-        as_of,
-        weeks,
-        seed,
-    );
+/// What the outlook reads from storage, for every `as_of` in a range: reading once and
+/// computing many times is what makes reproducing half a year of daily outlooks cheap.
+pub struct OutlookData {
+    locode: String,
+    tz: chrono_tz::Tz,
+    /// Calls whose best-known arrival may matter to an outlook in the range, in arrival order.
+    calls: Vec<PortCall>,
+    events: HashMap<String, Vec<PortCallEvent>>,
+    capacity: HashMap<String, Option<f64>>,
+    /// Calls in the same weeks a year earlier, for the year-on-year change.
+    year_ago: Vec<PortCall>,
+}
 
-    // Actual import TEU of the week before and of the same weeks a year earlier.
-    let arrived: Vec<_> = known
-        .iter()
-        .filter(|c| c.times.actual_berth_arrival.is_some_and(|a| a <= as_of))
-        .cloned()
-        .collect();
-    let before = volumes_by_week(&arrived, &tz);
-    let year_ago_from = week_start_utc(first.year_earlier(), &tz);
-    let year_ago_calls = store
-        .port_calls_arriving(
-            &locode,
+/// From, to (exclusive).
+type Window = (DateTime<Utc>, DateTime<Utc>);
+
+/// The calls an outlook as of `as_of` reads: the weeks shown, what came before to learn from,
+/// and what is late enough to still be coming.
+fn windows(as_of: DateTime<Utc>, weeks: usize, tz: &chrono_tz::Tz) -> (Window, Window) {
+    let first = IsoWeek::of(as_of.with_timezone(tz).date_naive());
+    let end = week_start_utc(first.offset(weeks as i64), tz);
+    let year_ago_from = week_start_utc(first.year_earlier(), tz);
+    (
+        (as_of - LEARN_FROM, end + STILL_COMING),
+        (
             year_ago_from,
             year_ago_from + Duration::weeks(weeks as i64 + 1),
-        )
-        .await?;
-    let year_ago = volumes_by_week(&year_ago_calls, &tz);
-    let mut previous = before.get(&first.offset(-1)).map(|v| v.import_teu);
-    let weeks = bands
-        .into_iter()
-        .map(|mut b| {
-            // The current week counts what has arrived in it already.
-            if let Some(volume) = before.get(&b.week) {
-                b.import_teu = b.import_teu.shifted(volume.import_teu.round());
-                b.vessels += f64::from(volume.vessels);
-                let in_week = |c: &&crate::domain::PortCall| {
-                    c.times
-                        .actual_berth_arrival
-                        .map(|a| IsoWeek::of(a.with_timezone(&tz).date_naive()))
-                        == Some(b.week)
-                };
-                let rail: f64 = arrived
-                    .iter()
-                    .filter(in_week)
-                    .map(|c| c.best_discharge_teu() * c.rail_share)
-                    .sum();
-                b.rail_teu += rail.round();
+        ),
+    )
+}
+
+fn arriving(calls: &[PortCall], (from, to): Window) -> Vec<&PortCall> {
+    calls
+        .iter()
+        .filter(|c| c.times.best_arrival().is_some_and(|a| from <= a && a < to))
+        .collect()
+}
+
+impl OutlookData {
+    /// Reads what outlooks of `weeks` weeks as of any moment in `[from, to]` need.
+    pub async fn load(
+        store: &dyn Storage,
+        port: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        weeks: usize,
+    ) -> Result<Self, AppError> {
+        let locode = port.trim().to_uppercase();
+        let port = store
+            .port(&locode)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no port {locode} in this portsignal")))?;
+        let tz: chrono_tz::Tz = port.time_zone.parse().unwrap_or(chrono_tz::UTC);
+        let (main_from, year_ago_from) = windows(from, weeks, &tz);
+        let (main_to, year_ago_to) = windows(to, weeks, &tz);
+        let calls = store
+            .port_calls_arriving(&locode, main_from.0, main_to.1)
+            .await?;
+        let year_ago = store
+            .port_calls_arriving(&locode, year_ago_from.0, year_ago_to.1)
+            .await?;
+        let refs: Vec<String> = calls.iter().map(|c| c.call_ref.clone()).collect();
+        let mut events: HashMap<String, Vec<PortCallEvent>> = HashMap::new();
+        for e in store.events_of_calls(&refs).await? {
+            events.entry(e.call_ref.clone()).or_default().push(e);
+        }
+        let mut capacity: HashMap<String, Option<f64>> = HashMap::new();
+        for c in &calls {
+            if !capacity.contains_key(&c.vessel_imo) {
+                let cap = store
+                    .vessel(&c.vessel_imo)
+                    .await?
+                    .and_then(|v| v.teu_capacity)
+                    .map(f64::from);
+                capacity.insert(c.vessel_imo.clone(), cap);
             }
-            let row = OutlookWeek {
-                iso_week: b.week.to_string(),
-                start: b.week.start().to_string(),
-                import_teu: b.import_teu,
-                rail_teu: b.rail_teu,
-                vessels: b.vessels,
-                wow_pct: pct(b.import_teu.p50, previous),
-                yoy_pct: pct(
-                    b.import_teu.p50,
-                    year_ago.get(&b.week.year_earlier()).map(|v| v.import_teu),
-                ),
-            };
-            previous = Some(b.import_teu.p50);
-            row
+        }
+        Ok(OutlookData {
+            locode,
+            tz,
+            calls,
+            events,
+            capacity,
+            year_ago,
         })
-        .collect();
-    Ok(WeeklyOutlook {
-        port: locode,
-        as_of,
-        weeks,
-    })
+    }
+
+    /// The outlook as known at `as_of` (within the range loaded), `weeks` weeks from the one
+    /// holding it.
+    pub fn at(&self, as_of: DateTime<Utc>, weeks: usize) -> WeeklyOutlook {
+        let tz = self.tz;
+        let capacity = &self.capacity;
+        let first = IsoWeek::of(as_of.with_timezone(&tz).date_naive());
+        let (main, year_ago_window) = windows(as_of, weeks, &tz);
+        let calls: Vec<PortCall> = arriving(&self.calls, main).into_iter().cloned().collect();
+        let none = Vec::new();
+        let mut known = Vec::with_capacity(calls.len());
+        let mut misses = Vec::new();
+        let mut cancel_leads = Vec::with_capacity(calls.len());
+        for c in &calls {
+            let events: Vec<&PortCallEvent> = self
+                .events
+                .get(&c.call_ref)
+                .unwrap_or(&none)
+                .iter()
+                .collect();
+            misses.extend(eta_misses(c, &events, as_of));
+            let k = known_at(c, &events, as_of);
+            cancel_leads.push(cancellation_lead(&k, &events, as_of));
+            known.push(k);
+        }
+        let utilisation =
+            service_utilisation(&calls, |imo| capacity.get(imo).copied().flatten(), as_of);
+        let history = History {
+            misses: MissHistory::new(&misses),
+            volume: VolumeHistory::new(known.iter().zip(cancel_leads), as_of),
+        };
+        let seed = as_of.timestamp() as u64;
+        let bands = weekly_outlook(
+            &known,
+            |c| {
+                import_teu(
+                    c,
+                    capacity.get(&c.vessel_imo).copied().flatten(),
+                    &utilisation,
+                )
+            },
+            &history,
+            &tz,
+            as_of,
+            weeks,
+            seed,
+        );
+
+        // Actual import TEU of the week before and of the same weeks a year earlier.
+        let arrived: Vec<_> = known
+            .iter()
+            .filter(|c| c.times.actual_berth_arrival.is_some_and(|a| a <= as_of))
+            .cloned()
+            .collect();
+        let before = volumes_by_week(&arrived, &tz);
+        let year_ago_calls: Vec<PortCall> = arriving(&self.year_ago, year_ago_window)
+            .into_iter()
+            .cloned()
+            .collect();
+        let year_ago = volumes_by_week(&year_ago_calls, &tz);
+        let mut previous = before.get(&first.offset(-1)).map(|v| v.import_teu);
+        let weeks = bands
+            .into_iter()
+            .map(|mut b| {
+                // The current week counts what has arrived in it already.
+                if let Some(volume) = before.get(&b.week) {
+                    b.import_teu = b.import_teu.shifted(volume.import_teu.round());
+                    b.vessels += f64::from(volume.vessels);
+                    let in_week = |c: &&PortCall| {
+                        c.times
+                            .actual_berth_arrival
+                            .map(|a| IsoWeek::of(a.with_timezone(&tz).date_naive()))
+                            == Some(b.week)
+                    };
+                    let rail: f64 = arrived
+                        .iter()
+                        .filter(in_week)
+                        .map(|c| c.best_discharge_teu() * c.rail_share)
+                        .sum();
+                    b.rail_teu += rail.round();
+                }
+                let year_ago_teu = year_ago
+                    .get(&b.week.year_earlier())
+                    .map(|v| v.import_teu.round());
+                let row = OutlookWeek {
+                    iso_week: b.week.to_string(),
+                    start: b.week.start().to_string(),
+                    import_teu: b.import_teu,
+                    rail_teu: b.rail_teu,
+                    vessels: b.vessels,
+                    wow_pct: pct(b.import_teu.p50, previous),
+                    yoy_pct: pct(b.import_teu.p50, year_ago_teu),
+                    year_ago_teu,
+                };
+                previous = Some(b.import_teu.p50);
+                row
+            })
+            .collect();
+        WeeklyOutlook {
+            port: self.locode.clone(),
+            as_of,
+            weeks,
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! Row types between SQL and the domain, and the column lists that go with them.
 
 use crate::auth::{ApiToken, Role};
+use crate::domain::accuracy::{ForecastKind, IssuedForecast};
+use crate::domain::forecast::Band;
 use crate::domain::{
     CallTimes, Classifier, EventType, FacilityType, MonthlyStats, Port, PortCall, PortCallEvent,
     Terminal, TeuMoves, Vessel,
@@ -24,6 +26,8 @@ pub const EVENT_COLUMNS: &str =
     "call_ref, source, publisher, classifier, event_type, facility_type, \
     event_time, issued_at, received_at, delay_reason, remark";
 pub const TOKEN_COLUMNS: &str = "id, prefix, role, label, created_at, last_used_at, revoked_at";
+pub const ISSUED_COLUMNS: &str =
+    "port_locode, kind, series, issue, target, horizon, as_of, method, p10, p50, p90, reproduced, issued_at";
 pub const STATS_COLUMNS: &str =
     "port_locode, month, loaded_imports, loaded_exports, empty_imports, empty_exports, empties, total_teu";
 
@@ -297,6 +301,50 @@ impl TokenRow {
             created_at: self.created_at,
             last_used_at: self.last_used_at,
             revoked_at: self.revoked_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct IssuedRow {
+    port_locode: String,
+    kind: String,
+    series: String,
+    issue: String,
+    target: String,
+    horizon: i32,
+    as_of: DateTime<Utc>,
+    method: String,
+    p10: f64,
+    p50: f64,
+    p90: f64,
+    reproduced: bool,
+    issued_at: DateTime<Utc>,
+}
+
+impl TryFrom<IssuedRow> for IssuedForecast {
+    type Error = sqlx::Error;
+
+    fn try_from(r: IssuedRow) -> Result<Self, sqlx::Error> {
+        let kind = ForecastKind::from_code(&r.kind).ok_or_else(|| {
+            sqlx::Error::Decode(format!("kind: unknown code '{}'", r.kind).into())
+        })?;
+        Ok(IssuedForecast {
+            port: r.port_locode,
+            kind,
+            series: r.series,
+            issue: r.issue,
+            target: r.target,
+            horizon: r.horizon,
+            as_of: r.as_of,
+            method: r.method,
+            band: Band {
+                p10: r.p10,
+                p50: r.p50,
+                p90: r.p90,
+            },
+            reproduced: r.reproduced,
+            issued_at: r.issued_at,
         })
     }
 }

@@ -7,6 +7,7 @@
 macro_rules! sql_store {
     ($store:ty, $db:ty, $backend:expr) => {
         use crate::auth::{ApiToken, NewToken};
+        use crate::domain::accuracy::{ForecastKind, IssuedForecast};
         use crate::domain::{MonthlyStats, Port, PortCall, PortCallEvent, Terminal, Vessel, CallTimes};
         use crate::storage::rows::*;
         use crate::storage::{Backend, Batch, EventOutcome, Storage};
@@ -524,6 +525,7 @@ macro_rules! sql_store {
             async fn clear(&self) -> Result<()> {
                 let mut tx = self.begin_write().await?;
                 for table in [
+                    "issued_forecasts",
                     "api_token_ports",
                     "api_tokens",
                     "port_call_events",
@@ -539,6 +541,61 @@ macro_rules! sql_store {
                 }
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn record_forecasts(&self, forecasts: &[IssuedForecast]) -> Result<u64> {
+                let mut tx = self.begin_write().await?;
+                let mut new = 0;
+                for chunk in forecasts.chunks(CHUNK_ROWS) {
+                    let mut q = QueryBuilder::<$db>::new(format!(
+                        "INSERT INTO issued_forecasts ({ISSUED_COLUMNS}) "
+                    ));
+                    q.push_values(chunk, |mut b, f| {
+                        b.push_bind(&f.port)
+                            .push_bind(f.kind.code())
+                            .push_bind(&f.series)
+                            .push_bind(&f.issue)
+                            .push_bind(&f.target)
+                            .push_bind(f.horizon)
+                            .push_bind(f.as_of)
+                            .push_bind(&f.method)
+                            .push_bind(f.band.p10)
+                            .push_bind(f.band.p50)
+                            .push_bind(f.band.p90)
+                            .push_bind(f.reproduced)
+                            .push_bind(f.issued_at);
+                    });
+                    q.push(" ON CONFLICT (port_locode, kind, issue, series, target) DO NOTHING");
+                    new += q.build().execute(&mut *tx).await?.rows_affected();
+                }
+                tx.commit().await?;
+                Ok(new)
+            }
+
+            async fn issued_forecasts(&self, port: &str, kind: ForecastKind) -> Result<Vec<IssuedForecast>> {
+                let sql = format!(
+                    "SELECT {ISSUED_COLUMNS} FROM issued_forecasts WHERE port_locode = $1 AND kind = $2 \
+                     ORDER BY issue, series, target"
+                );
+                let rows: Vec<IssuedRow> = sqlx::query_as(&sql)
+                    .bind(port)
+                    .bind(kind.code())
+                    .fetch_all(self.reader())
+                    .await?;
+                Ok(rows.into_iter().map(IssuedForecast::try_from).collect::<Result<_, _>>()?)
+            }
+
+            async fn has_issue(&self, port: &str, kind: ForecastKind, issue: &str) -> Result<bool> {
+                let found: Option<i32> = sqlx::query_scalar(
+                    "SELECT 1 FROM issued_forecasts \
+                     WHERE port_locode = $1 AND kind = $2 AND issue = $3 LIMIT 1",
+                )
+                .bind(port)
+                .bind(kind.code())
+                .bind(issue)
+                .fetch_optional(self.reader())
+                .await?;
+                Ok(found.is_some())
             }
 
             async fn create_token(&self, token: &NewToken) -> Result<i64> {

@@ -57,7 +57,15 @@ fn without_any_history_calls_land_in_their_eta_week() {
         call("TP1", utc(12, 12, 12), 2000.0),
         call("TP2", utc(12, 16, 0), 5000.0),
     ];
-    let out = weekly_outlook(&calls, stated, &MissHistory::new(&[]), &Utc, monday(), 3, 1);
+    let out = weekly_outlook(
+        &calls,
+        stated,
+        &MissHistory::new(&[]).into(),
+        &Utc,
+        monday(),
+        3,
+        1,
+    );
     assert_eq!(out.len(), 3);
     assert_eq!(out[0].week.to_string(), "2026-W50");
     let certain = |t: f64| Band {
@@ -79,7 +87,7 @@ fn a_service_that_runs_late_pushes_a_sunday_eta_into_the_next_week() {
     let out = weekly_outlook(
         &calls,
         stated,
-        &MissHistory::new(&late),
+        &MissHistory::new(&late).into(),
         &Utc,
         monday(),
         2,
@@ -97,7 +105,7 @@ fn an_even_chance_of_slipping_spreads_the_band_over_both_weeks() {
     let out = weekly_outlook(
         &calls,
         stated,
-        &MissHistory::new(&coin),
+        &MissHistory::new(&coin).into(),
         &Utc,
         monday(),
         2,
@@ -132,7 +140,7 @@ fn arrived_and_omitted_calls_are_not_coming() {
     let out = weekly_outlook(
         &[arrived, omitted, call("TP1", utc(12, 10, 0), 4000.0)],
         stated,
-        &MissHistory::new(&[]),
+        &MissHistory::new(&[]).into(),
         &Utc,
         monday(),
         1,
@@ -246,4 +254,140 @@ fn utilisation_is_the_mean_share_of_capacity_discharged_by_departed_calls() {
     later.times.actual_departure = Some(utc(12, 20, 0));
     let u = service_utilisation(&[a, b, later], |_| Some(10_000.0), monday());
     assert_eq!(u, HashMap::from([("TP1".to_owned(), 0.4)]));
+}
+
+/// A call due on `day` of November that has departed, with `stated` and `actual` discharge.
+fn departed(service: &str, day: u32, stated: f64, actual: f64) -> PortCall {
+    let mut c = call(service, utc(11, day, 0), stated);
+    c.times.actual_departure = Some(utc(11, day, 20));
+    c.actual = Some(TeuMoves {
+        discharge_laden: actual,
+        ..Default::default()
+    });
+    c
+}
+
+#[test]
+fn volume_history_learns_ratios_from_departed_calls() {
+    let mut calls: Vec<PortCall> = (1..=3).map(|d| departed("TP1", d, 1000.0, 900.0)).collect();
+    // Not yet departed by `as_of`: it teaches nothing yet.
+    let mut departs_later = departed("TP1", 5, 1000.0, 2000.0);
+    departs_later.times.actual_departure = Some(utc(12, 20, 0));
+    calls.push(departs_later);
+    let h = VolumeHistory::new(calls.iter().map(|c| (c, None)), monday());
+    // Three ratios: too few for the service, so the port's (the same three here).
+    assert_eq!(h.ratios("TP1"), [0.9, 0.9, 0.9]);
+    assert_eq!(h.ratios("TP9"), [0.9, 0.9, 0.9]);
+    assert!(VolumeHistory::new([], monday()).ratios("TP1").is_empty());
+}
+
+#[test]
+fn the_chance_of_a_cancellation_depends_on_how_far_ahead_the_call_still_stands() {
+    // Five calls due before Monday: one cancelled ten days ahead, one a day ahead. A call not
+    // yet due teaches nothing.
+    let calls: Vec<PortCall> = (1..=5)
+        .map(|d| call("TP1", utc(11, d, 0), 1000.0))
+        .collect();
+    let leads = [Some(240.0), Some(24.0), None, None, None];
+    let mut with_leads: Vec<(&PortCall, Option<f64>)> = calls.iter().zip(leads).collect();
+    let coming = call("TP1", utc(12, 20, 0), 1000.0);
+    with_leads.push((&coming, Some(100.0)));
+    let h = VolumeHistory::new(with_leads, monday());
+    // Two days ahead: four calls still stood (the ten-day one was gone), one went later.
+    assert_eq!(h.cancel_chance(48.0), 0.25);
+    // Three weeks ahead: all five stood, two went later.
+    assert_eq!(h.cancel_chance(500.0), 0.4);
+    // Half a day ahead: three still stood, none went later.
+    assert_eq!(h.cancel_chance(12.0), 0.0);
+    assert_eq!(VolumeHistory::default().cancel_chance(48.0), 0.0);
+}
+
+#[test]
+fn a_cancellation_lead_is_counted_from_the_arrival_to_its_receipt() {
+    let c = call("TP1", utc(12, 10, 0), 1000.0);
+    let omit = PortCallEvent {
+        event_type: EventType::Omit,
+        ..event(
+            Classifier::Est,
+            utc(12, 10, 0),
+            utc(12, 8, 0),
+            utc(12, 8, 0),
+        )
+    };
+    let refs = [&omit];
+    assert_eq!(cancellation_lead(&c, &refs, utc(12, 9, 0)), Some(48.0));
+    // Not received yet by `as_of`.
+    assert_eq!(cancellation_lead(&c, &refs, utc(12, 7, 0)), None);
+}
+
+#[test]
+fn actual_moves_are_known_once_the_departure_was_reported() {
+    let mut c = call("TP1", utc(12, 10, 0), 1000.0);
+    c.actual = Some(TeuMoves {
+        discharge_laden: 950.0,
+        ..Default::default()
+    });
+    let departs = PortCallEvent {
+        event_type: EventType::Depa,
+        ..event(
+            Classifier::Act,
+            utc(12, 11, 0),
+            utc(12, 11, 0),
+            utc(12, 11, 1),
+        )
+    };
+    let refs = [&departs];
+    assert_eq!(known_at(&c, &refs, utc(12, 11, 0)).actual, None);
+    assert_eq!(
+        known_at(&c, &refs, utc(12, 11, 2))
+            .actual
+            .map(|m| m.discharge()),
+        Some(950.0)
+    );
+}
+
+#[test]
+fn a_service_with_enough_history_uses_its_own_ratios() {
+    let mut calls: Vec<PortCall> = (0..20)
+        .map(|i| departed("TP1", 1 + i % 28, 1000.0, 1100.0))
+        .collect();
+    calls.push(departed("TP2", 2, 1000.0, 500.0));
+    let h = VolumeHistory::new(calls.iter().map(|c| (c, None)), monday());
+    assert_eq!(h.ratios("TP1"), [1.1; 20]);
+    // TP2 has one ratio: the port's 21 apply.
+    assert_eq!(h.ratios("TP2").len(), 21);
+}
+
+#[test]
+fn past_volume_errors_and_cancellations_widen_the_band() {
+    // One certain call of 1,000 TEU; its service discharged 80 % or 120 % of what it stated.
+    let calls = [call("TP1", utc(12, 9, 12), 1000.0)];
+    let history = History {
+        misses: MissHistory::new(&[]),
+        volume: VolumeHistory {
+            port: vec![0.8, 1.2],
+            ..VolumeHistory::default()
+        },
+    };
+    let out = weekly_outlook(&calls, stated, &history, &Utc, monday(), 1, 7);
+    assert_eq!(
+        (out[0].import_teu.p10, out[0].import_teu.p90),
+        (800.0, 1200.0)
+    );
+    // Of two past calls that still stood two days ahead, one was cancelled later: in about
+    // half the draws the week has nothing.
+    let history = History {
+        misses: MissHistory::new(&[]),
+        volume: VolumeHistory {
+            due: 2,
+            cancel_leads: vec![10.0],
+            ..VolumeHistory::default()
+        },
+    };
+    let out = weekly_outlook(&calls, stated, &history, &Utc, monday(), 1, 7);
+    assert_eq!(
+        (out[0].import_teu.p10, out[0].import_teu.p90),
+        (0.0, 1000.0)
+    );
+    assert!((0.4..0.6).contains(&out[0].vessels), "{}", out[0].vessels);
 }
