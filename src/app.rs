@@ -5,10 +5,12 @@
 //! links and controls navigate inside the page and fetch through server functions.
 
 mod accuracy_page;
+mod balance_page;
 mod indicator_page;
 mod loaded;
 
 use accuracy_page::AccuracyPage;
+use balance_page::BalancePage;
 use indicator_page::IndicatorPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -48,6 +50,7 @@ pub fn App() -> impl IntoView {
                 <span class="tagline">"Container volume heading for the port"</span>
                 <nav class="site-nav" aria-label="Pages">
                     <a href="/">"Outlook"</a>
+                    <a href="/balance">"Balance"</a>
                     <a href="/accuracy">"Accuracy"</a>
                 </nav>
             </header>
@@ -55,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=IndicatorPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("accuracy") view=AccuracyPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("balance") view=BalancePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">

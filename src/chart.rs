@@ -36,6 +36,7 @@ struct Frame<'t> {
     /// One label per period.
     labels: Vec<String>,
     y: std::ops::Range<f64>,
+    y_desc: &'t str,
     x_desc: &'t str,
     legend: SeriesLabelPosition,
 }
@@ -69,8 +70,14 @@ fn period_chart(frame: Frame<'_>, series: impl FnOnce(&mut Periods<'_, '_>) -> D
                 .light_line_style(TRANSPARENT)
                 .x_labels(n.min(14))
                 .x_label_formatter(&label)
-                .y_label_formatter(&|y| teu(*y))
-                .y_desc("Import TEU")
+                .y_label_formatter(&|y| {
+                    if frame.y.end < 100.0 {
+                        format!("{y:.1}")
+                    } else {
+                        teu(*y)
+                    }
+                })
+                .y_desc(frame.y_desc)
                 .x_desc(frame.x_desc)
                 .label_style(("sans-serif", 13))
                 .draw()?;
@@ -145,6 +152,7 @@ pub fn weekly_imports_svg(weeks: &[WeekRow], title: &str) -> String {
             .map(|w| format!("{} ({})", &w.iso_week[5..], &w.start[5..]))
             .collect(),
         y: 0.0..ymax,
+        y_desc: "Import TEU",
         x_desc: "ISO week (Monday)",
         legend: SeriesLabelPosition::UpperRight,
     };
@@ -190,6 +198,7 @@ pub fn forecast_vs_actual_svg(points: &[ScoredPoint], title: &str) -> String {
             .map(|p| p.target.get(5..).unwrap_or(&p.target).to_string())
             .collect(),
         y: ymin..ymax,
+        y_desc: "Import TEU",
         x_desc: "ISO week",
         legend: SeriesLabelPosition::UpperLeft,
     };
@@ -211,6 +220,46 @@ pub fn forecast_vs_actual_svg(points: &[ScoredPoint], title: &str) -> String {
             .map(|(i, p)| (SegmentValue::CenterOf(i), p.actual))
             .collect();
         marked_line(chart, actual, "Actual import TEU")
+    })
+}
+
+/// Lines over months, one per named series, in the house colours.
+pub fn monthly_lines_svg(
+    title: &str,
+    months: &[String],
+    y_desc: &str,
+    series: &[(&str, Vec<f64>)],
+) -> String {
+    const COLOURS: [RGBColor; 3] = [BAR, SECOND, RGBColor(0x6b, 0x77, 0x83)];
+    let ymax = series
+        .iter()
+        .flat_map(|(_, v)| v.iter().copied())
+        .fold(0.0f64, f64::max)
+        .max(1.0)
+        * 1.12;
+    let frame = Frame {
+        title,
+        labels: months.to_vec(),
+        y: 0.0..ymax,
+        y_desc,
+        x_desc: "Month",
+        legend: SeriesLabelPosition::LowerLeft,
+    };
+    period_chart(frame, |chart| {
+        for ((name, values), colour) in series.iter().zip(COLOURS.iter().cycle()) {
+            let colour = *colour;
+            let points = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (SegmentValue::CenterOf(i), *v));
+            chart
+                .draw_series(LineSeries::new(points, colour.stroke_width(2)))?
+                .label(*name)
+                .legend(move |(x, y)| {
+                    PathElement::new([(x, y), (x + 12, y)], colour.stroke_width(2))
+                });
+        }
+        Ok(())
     })
 }
 

@@ -1,6 +1,7 @@
 //! Read paths behind the pages: storage query → domain → view model (and chart).
 
 pub mod accuracy;
+pub mod balance;
 pub mod forecast;
 pub mod outlook;
 
@@ -61,6 +62,10 @@ pub async fn indicator(
         Err(e) => return Err(e),
     };
 
+    let balance = balance::trailing(&crate::domain::balance::balance_months(
+        &store.monthly_stats(&locode).await?,
+    ));
+
     let at_port = store
         .port_calls_arriving(&locode, now - OPEN_CALL_LOOKBACK, now + EN_ROUTE_HORIZON)
         .await?;
@@ -77,6 +82,7 @@ pub async fn indicator(
         time_zone: port.time_zone,
         weeks: rows,
         monthly,
+        balance,
         en_route: counts.en_route,
         at_anchor: counts.at_anchor,
         at_berth: counts.at_berth,

@@ -19,6 +19,8 @@ pub struct IndicatorView {
     pub weeks: Vec<WeekRow>,
     /// The monthly and full-year forecast; `None` until the port's statistics are imported.
     pub monthly: Option<MonthlyView>,
+    /// The import/export balance over the last twelve months of statistics.
+    pub balance: Option<TrailingRatio>,
     pub en_route: u32,
     pub at_anchor: u32,
     pub at_berth: u32,
@@ -41,6 +43,42 @@ pub struct WeekRow {
     pub year_ago_teu: Option<f64>,
     pub wow_pct: Option<f64>,
     pub yoy_pct: Option<f64>,
+}
+
+/// The import/export balance page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BalanceView {
+    pub port: String,
+    pub port_name: String,
+    /// Every month with statistics, oldest first.
+    pub months: Vec<crate::domain::balance::BalanceMonth>,
+    pub years: Vec<crate::domain::balance::YearTotals>,
+    /// "exports down on a year earlier in 21 of the last 22 months", when there is a run.
+    pub export_run: Option<String>,
+    pub trailing: Option<TrailingRatio>,
+    /// Loaded imports, loaded exports and empties by month; the ratio by month (SVG).
+    pub volumes_svg: String,
+    pub ratio_svg: String,
+}
+
+/// Loaded imports per loaded export over the months `from`-`to` (up to twelve).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrailingRatio {
+    pub ratio: f64,
+    pub from: String,
+    pub to: String,
+}
+
+impl TrailingRatio {
+    /// "3.9 loaded imports for every loaded export (Nov 2025 to Oct 2026)".
+    pub fn sentence(&self) -> String {
+        format!(
+            "{:.1} loaded imports for every loaded export ({} to {})",
+            self.ratio,
+            month_label(&self.from),
+            month_label(&self.to)
+        )
+    }
 }
 
 /// The monthly forecast as the public page shows it.

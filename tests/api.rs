@@ -1,10 +1,11 @@
 //! The HTTP API through the real router, on a SQLite store: auth, content rules, validation.
 
+mod support;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use portsignal::auth::{self, Role};
-use portsignal::config::Settings;
 use portsignal::domain::Port;
 use portsignal::state::AppState;
 use portsignal::storage::{self, Batch, Storage};
@@ -36,23 +37,7 @@ async fn fixture() -> Fixture {
         .unwrap();
     let (lax, token) = auth::generate(Role::Provider, "test".into(), vec!["USLAX".into()]);
     store.create_token(&token).await.unwrap();
-    let settings = Settings {
-        site_addr: ([127, 0, 0, 1], 0).into(),
-        site_root: "target/site".into(),
-        data_dir: dir.path().to_path_buf(),
-        database_url: None,
-        default_port: "USLAX".into(),
-        demo_on_empty: false,
-        demo_seed: 1,
-        demo_record_days: 0,
-        log_json: false,
-        log_filter: "warn".into(),
-    };
-    let state = AppState {
-        leptos_options: portsignal::server::leptos_options(&settings),
-        store,
-        settings: Arc::new(settings),
-    };
+    let state = support::app_state(store, dir.path());
     Fixture {
         _dir: dir,
         state,

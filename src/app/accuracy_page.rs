@@ -2,16 +2,13 @@
 //! page sets them against what happened: error of the median by horizon, which way it leaned,
 //! and how often the P10-P90 band held the actual (about 8 in 10 when the bands are honest).
 
-use super::loaded::loaded;
+use super::loaded::port_page;
 use crate::view_model::{pct, share, AccuracyView, SeriesAccuracyView};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[server(prefix = "/_fn", endpoint = "accuracy")]
 pub async fn get_accuracy(port: Option<String>) -> Result<AccuracyView, ServerFnError> {
-    let state = expect_context::<crate::state::AppState>();
-    let port = port.unwrap_or_else(|| state.settings.default_port.clone());
+    let (state, port) = super::loaded::state_and_port(port);
     crate::queries::accuracy::accuracy_view(state.store.as_ref(), &port, chrono::Utc::now())
         .await
         .map_err(crate::error::AppError::into_server_fn_error)
@@ -19,19 +16,13 @@ pub async fn get_accuracy(port: Option<String>) -> Result<AccuracyView, ServerFn
 
 #[component]
 pub fn AccuracyPage() -> impl IntoView {
-    let query = use_query_map();
-    let record = Resource::new(move || query.read().get("port"), get_accuracy);
-    view! {
-        <Title text="Forecast accuracy"/>
-        <section class="accuracy">
-            {loaded(
-                record,
-                "Loading the record…",
-                "The record is not available",
-                |v| view! { <AccuracyPanel view=v/> },
-            )}
-        </section>
-    }
+    port_page(
+        "Forecast accuracy",
+        "accuracy",
+        get_accuracy,
+        ("Loading the record…", "The record is not available"),
+        |v| view! { <AccuracyPanel view=v/> },
+    )
 }
 
 #[component]

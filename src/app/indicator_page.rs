@@ -93,6 +93,14 @@ fn IndicatorPanel(view: IndicatorView) -> impl IntoView {
             <li><strong data-testid="at-anchor">{view.at_anchor}</strong> " at anchor"</li>
             <li><strong data-testid="at-berth">{view.at_berth}</strong> " at berth"</li>
         </ul>
+        {view.balance.clone().map(|b| {
+            let link = format!("/balance?port={}", view.port);
+            view! {
+                <p class="balance-line" data-testid="balance">
+                    "Balance: " {b.sentence()} ". " <a href=link>"Imports and exports by month"</a>
+                </p>
+            }
+        })}
         <div class="chart-and-table">
             <figure class="chart" data-weeks=n inner_html=view.chart_svg.clone()></figure>
             <div class="table-wrap">

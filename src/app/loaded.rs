@@ -3,6 +3,8 @@
 //! the error, said plainly, when there is one.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -39,4 +41,34 @@ where
             </ErrorBoundary>
         </Transition>
     }
+}
+
+/// A page about one port (`?port=`, else the configured one): its title, and `render` over what
+/// `fetch` (its server function) answers for that port.
+pub fn port_page<T, V, Fut>(
+    title: &'static str,
+    class: &'static str,
+    fetch: fn(Option<String>) -> Fut,
+    (loading, failed): (&'static str, &'static str),
+    render: fn(T) -> V,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: IntoView + 'static,
+    Fut: std::future::Future<Output = Result<T, ServerFnError>> + Send + 'static,
+{
+    let query = use_query_map();
+    let resource = Resource::new(move || query.read().get("port"), fetch);
+    view! {
+        <Title text=title/>
+        <section class=class>{loaded(resource, loading, failed, render)}</section>
+    }
+}
+
+/// The state and the port a server function is asked about (the configured one by default).
+#[cfg(feature = "ssr")]
+pub fn state_and_port(port: Option<String>) -> (crate::state::AppState, String) {
+    let state = expect_context::<crate::state::AppState>();
+    let port = port.unwrap_or_else(|| state.settings.default_port.clone());
+    (state, port)
 }

@@ -48,3 +48,27 @@ impl PgSchema {
             .unwrap();
     }
 }
+
+/// The app's state over `store`, configured as a test server would be (USLAX by default).
+pub fn app_state(
+    store: std::sync::Arc<dyn portsignal::storage::Storage>,
+    data_dir: &std::path::Path,
+) -> portsignal::state::AppState {
+    let settings = portsignal::config::Settings {
+        site_addr: ([127, 0, 0, 1], 0).into(),
+        site_root: "target/site".into(),
+        data_dir: data_dir.to_path_buf(),
+        database_url: None,
+        default_port: "USLAX".into(),
+        demo_on_empty: false,
+        demo_seed: 1,
+        demo_record_days: 0,
+        log_json: false,
+        log_filter: "warn".into(),
+    };
+    portsignal::state::AppState {
+        leptos_options: portsignal::server::leptos_options(&settings),
+        store,
+        settings: std::sync::Arc::new(settings),
+    }
+}

@@ -1,0 +1,88 @@
+//! Read path of the import/export balance: the port's monthly statistics → the domain's
+//! balance → the page's view (with its charts) and the downloads.
+
+use crate::chart;
+use crate::domain::balance::{balance_months, export_run, trailing_ratio, yearly_totals};
+use crate::error::AppError;
+use crate::storage::Storage;
+use crate::view_model::{BalanceView, TrailingRatio};
+
+/// The balance of `port`; `404` for a port this instance does not hold. A port without
+/// statistics gets an empty view (the page says how to import them).
+pub async fn balance(store: &dyn Storage, port: &str) -> Result<BalanceView, AppError> {
+    let locode = port.trim().to_uppercase();
+    let port = store
+        .port(&locode)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no port {locode} in this portsignal")))?;
+    let months = balance_months(&store.monthly_stats(&locode).await?);
+    let labels: Vec<String> = months.iter().map(|m| m.month.clone()).collect();
+    let volumes_svg = chart::monthly_lines_svg(
+        &format!(
+            "Loaded imports, loaded exports and empties by month, {}",
+            port.name
+        ),
+        &labels,
+        "TEU",
+        &[
+            (
+                "Loaded imports",
+                months.iter().map(|m| m.loaded_imports).collect(),
+            ),
+            (
+                "Loaded exports",
+                months.iter().map(|m| m.loaded_exports).collect(),
+            ),
+            ("Empties", months.iter().map(|m| m.empties).collect()),
+        ],
+    );
+    let ratio_svg = chart::monthly_lines_svg(
+        &format!("Loaded imports per loaded export, {}", port.name),
+        &labels,
+        "Imports per export",
+        &[(
+            "Loaded imports per loaded export",
+            months.iter().map(|m| m.ratio.unwrap_or(0.0)).collect(),
+        )],
+    );
+    Ok(BalanceView {
+        export_run: export_run(&months).map(|r| r.sentence()),
+        trailing: trailing(&months),
+        years: yearly_totals(&months),
+        port: port.locode,
+        port_name: port.name,
+        months,
+        volumes_svg,
+        ratio_svg,
+    })
+}
+
+/// The one number of the public page.
+pub fn trailing(months: &[crate::domain::balance::BalanceMonth]) -> Option<TrailingRatio> {
+    trailing_ratio(months).map(|(ratio, from, to)| TrailingRatio { ratio, from, to })
+}
+
+/// The balance as CSV, one row a month.
+pub fn balance_csv(view: &BalanceView) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "month",
+        "loaded_imports",
+        "loaded_exports",
+        "empties",
+        "imports_per_export",
+        "exports_yoy_pct",
+    ]);
+    let num = |x: Option<f64>| x.map(|v| format!("{v:.4}")).unwrap_or_default();
+    for m in &view.months {
+        let _ = w.write_record([
+            m.month.clone(),
+            m.loaded_imports.to_string(),
+            m.loaded_exports.to_string(),
+            m.empties.to_string(),
+            num(m.ratio),
+            num(m.exports_yoy_pct),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}

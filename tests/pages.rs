@@ -1,0 +1,181 @@
+//! The pages' numbers, as the server renders them for the demo port, against the domain
+//! functions computed here from the same stored data; and the downloads behind them.
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use portsignal::domain::balance::{balance_months, export_run, trailing_ratio};
+use portsignal::state::AppState;
+use portsignal::storage::{self, Storage};
+use portsignal::view_model::teu;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+struct Demo {
+    _dir: tempfile::TempDir,
+    state: AppState,
+}
+
+async fn demo() -> Demo {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Storage> = storage::open(None, dir.path()).await.unwrap();
+    let opts = portsignal::demo::DemoOptions {
+        seed: 1,
+        as_of: "2026-11-29T12:00:00Z".parse().unwrap(),
+    };
+    portsignal::demo::load(store.as_ref(), &portsignal::demo::generate(&opts))
+        .await
+        .unwrap();
+    let state = support::app_state(store, dir.path());
+    Demo { _dir: dir, state }
+}
+
+/// Status, content type and body text of a GET through the real router.
+async fn get(d: &Demo, path: &str) -> (StatusCode, String, String) {
+    let response = portsignal::server::router(d.state.clone())
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, kind, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The page without Leptos' hydration markers between text pieces.
+fn text(html: &str) -> String {
+    html.replace("<!-- -->", "").replace("<!>", "")
+}
+
+/// The text of each cell of the table rows marked `data-{attr}="{key}"`.
+fn row_cells(html: &str, attr: &str, key: &str) -> Vec<String> {
+    let start = html
+        .find(&format!("data-{attr}=\"{key}\""))
+        .unwrap_or_else(|| panic!("no row {key}"));
+    let row = &html[start..start + html[start..].find("</tr>").unwrap()];
+    row.split("<t")
+        .skip(1)
+        .filter_map(|cell| cell.split_once('>'))
+        .map(|(_, rest)| {
+            let text = rest.split("</t").next().unwrap();
+            // Drop Leptos' hydration markers.
+            text.replace("<!>", "")
+                .split("<!--")
+                .next()
+                .unwrap()
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_balance_page_shows_the_domains_numbers_for_the_demo_port() {
+    let d = demo().await;
+    let stats = d.state.store.monthly_stats("USLAX").await.unwrap();
+    let months = balance_months(&stats);
+    assert_eq!(months.len(), 36);
+
+    let (status, _, html) = get(&d, "/balance").await;
+    assert_eq!(status, StatusCode::OK);
+    for m in [&months[35], &months[20], &months[0]] {
+        let cells = row_cells(&html, "month", &m.month);
+        assert_eq!(cells[1], teu(m.loaded_imports), "{cells:?}");
+        assert_eq!(cells[2], teu(m.loaded_exports), "{cells:?}");
+        assert_eq!(cells[3], teu(m.empties), "{cells:?}");
+        assert_eq!(cells[4], format!("{:.2}", m.ratio.unwrap()), "{cells:?}");
+    }
+    let (ratio, _, _) = trailing_ratio(&months).unwrap();
+    assert!(text(&html).contains(&format!("<strong class=\"figure\">{ratio:.1}</strong>")));
+    // The demo's ports import 3-5 loaded TEU per loaded export, as Los Angeles does.
+    assert!((3.0..5.0).contains(&ratio), "{ratio}");
+    if let Some(run) = export_run(&months) {
+        let sentence = run.sentence();
+        let capital = sentence[..1].to_uppercase() + &sentence[1..];
+        assert!(text(&html).contains(&capital), "{capital}");
+    }
+    // The public page gives the same twelve-month figure.
+    let (_, _, home) = get(&d, "/").await;
+    assert!(
+        home.contains(&format!(
+            "{ratio:.1} loaded imports for every loaded export"
+        )),
+        "balance line missing from /"
+    );
+}
+
+#[tokio::test]
+async fn the_balance_downloads_as_csv_json_and_svg() {
+    let d = demo().await;
+    let months = balance_months(&d.state.store.monthly_stats("USLAX").await.unwrap());
+
+    let (status, kind, csv) = get(&d, "/download/balance.csv?port=uslax").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(kind, "text/csv; charset=utf-8");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "month,loaded_imports,loaded_exports,empties,imports_per_export,exports_yoy_pct"
+    );
+    assert_eq!(lines.len(), 1 + months.len());
+    let last = &months[35];
+    let fields: Vec<&str> = lines[36].split(',').collect();
+    assert_eq!(fields[0], last.month);
+    assert_eq!(fields[1].parse::<f64>().unwrap(), last.loaded_imports);
+    assert_eq!(fields[4], format!("{:.4}", last.ratio.unwrap()));
+
+    let (status, kind, json) = get(&d, "/download/balance.json").await;
+    assert_eq!(
+        (status, kind.as_str()),
+        (StatusCode::OK, "application/json")
+    );
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["port"], "USLAX");
+    assert_eq!(json["months"].as_array().unwrap().len(), 36);
+    assert_eq!(json["months"][35]["loaded_exports"], last.loaded_exports);
+
+    let (status, kind, svg) = get(&d, "/download/balance-ratio.svg").await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "image/svg+xml"));
+    assert!(svg.starts_with("<svg role=\"img\""));
+    assert!(svg.contains("Imports per export"));
+
+    assert_eq!(
+        get(&d, "/download/secrets.csv").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&d, "/download/balance.csv?port=NLRTM").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_port_without_statistics_says_so_on_the_balance_page() {
+    let d = demo().await;
+    d.state
+        .store
+        .write_batch(&portsignal::storage::Batch {
+            ports: vec![portsignal::domain::Port {
+                locode: "USLGB".into(),
+                name: "Port of Long Beach".into(),
+                time_zone: "America/Los_Angeles".into(),
+            }],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let (status, _, html) = get(&d, "/balance?port=USLGB").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        text(&html).contains("No monthly statistics imported for USLGB yet"),
+        "{html}"
+    );
+    let (status, _, _) = get(&d, "/balance?port=NLRTM").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
