@@ -5,11 +5,13 @@
 //! links and controls navigate inside the page and fetch through server functions.
 
 mod accuracy_page;
+mod arrivals_page;
 mod balance_page;
 mod indicator_page;
 mod loaded;
 
 use accuracy_page::AccuracyPage;
+use arrivals_page::ArrivalsPage;
 use balance_page::BalancePage;
 use indicator_page::IndicatorPage;
 use leptos::prelude::*;
@@ -50,6 +52,7 @@ pub fn App() -> impl IntoView {
                 <span class="tagline">"Container volume heading for the port"</span>
                 <nav class="site-nav" aria-label="Pages">
                     <a href="/">"Outlook"</a>
+                    <a href="/arrivals">"Arrivals"</a>
                     <a href="/balance">"Balance"</a>
                     <a href="/accuracy">"Accuracy"</a>
                 </nav>
@@ -59,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=IndicatorPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("accuracy") view=AccuracyPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("balance") view=BalancePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("arrivals") view=ArrivalsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -3,6 +3,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod accuracy;
+pub mod arrivals;
 pub mod balance;
 // Forecasting draws sample paths with the server's seeded generator; pages get its results.
 #[cfg(feature = "ssr")]

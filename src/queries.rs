@@ -1,6 +1,7 @@
 //! Read paths behind the pages: storage query → domain → view model (and chart).
 
 pub mod accuracy;
+pub mod arrivals;
 pub mod balance;
 pub mod forecast;
 pub mod outlook;
@@ -12,6 +13,27 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::view_model::{self, BandView, IndicatorView, MonthRow, MonthlyView, WeekRow};
 use chrono::{DateTime, Duration, Utc};
+
+/// The port a page or API call names (any case, spaces trimmed) with its time zone, or `404`.
+pub async fn known_port(
+    store: &dyn crate::storage::Storage,
+    port: &str,
+) -> Result<(crate::domain::Port, chrono_tz::Tz), AppError> {
+    let locode = port.trim().to_uppercase();
+    let port = store
+        .port(&locode)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no port {locode} in this portsignal")))?;
+    let tz = port.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    Ok((port, tz))
+}
+
+/// `now` as the pages print it: "2026-11-29 04:51 PST".
+pub fn local_stamp(now: DateTime<Utc>, tz: &chrono_tz::Tz) -> String {
+    now.with_timezone(tz)
+        .format("%Y-%m-%d %H:%M %Z")
+        .to_string()
+}
 
 /// How far back a call that has not departed still counts as being at the port.
 const OPEN_CALL_LOOKBACK: Duration = Duration::days(30);
@@ -25,15 +47,8 @@ pub async fn indicator(
     now: DateTime<Utc>,
 ) -> Result<IndicatorView, AppError> {
     let store = state.store.as_ref();
-    let locode = port
-        .unwrap_or(&state.settings.default_port)
-        .trim()
-        .to_uppercase();
-    let port = store
-        .port(&locode)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no port {locode} in this portsignal")))?;
-    let tz: chrono_tz::Tz = port.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let (port, tz) = known_port(store, port.unwrap_or(&state.settings.default_port)).await?;
+    let locode = port.locode.clone();
     let n = view_model::horizon(weeks);
 
     let data = outlook::OutlookData::load(store, &locode, now, now, n as usize).await?;
@@ -75,10 +90,7 @@ pub async fn indicator(
         chart_svg: chart::weekly_imports_svg(&rows, &title),
         port: port.locode,
         port_name: port.name,
-        as_of_local: now
-            .with_timezone(&tz)
-            .format("%Y-%m-%d %H:%M %Z")
-            .to_string(),
+        as_of_local: local_stamp(now, &tz),
         time_zone: port.time_zone,
         weeks: rows,
         monthly,

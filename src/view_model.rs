@@ -45,6 +45,46 @@ pub struct WeekRow {
     pub yoy_pct: Option<f64>,
 }
 
+/// The arrivals list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArrivalsView {
+    pub port: String,
+    pub port_name: String,
+    pub time_zone: String,
+    pub as_of_local: String,
+    pub query: crate::domain::arrivals::ArrivalsQuery,
+    pub rows: Vec<ArrivalRow>,
+    /// Calls matching the query, the page shown (1-based) and how many pages there are.
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    /// What the filters offer: (code, name).
+    pub terminals: Vec<(String, String)>,
+    pub carriers: Vec<String>,
+    pub services: Vec<(String, String)>,
+}
+
+/// One call in the arrivals list; times in the port's local time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArrivalRow {
+    pub call_ref: String,
+    pub vessel: String,
+    pub imo: String,
+    pub carrier: String,
+    pub service: String,
+    pub voyage: String,
+    pub terminal: String,
+    /// Status code (`en_route`) and how people say it ("en route").
+    pub status: String,
+    pub status_label: String,
+    pub scheduled: String,
+    pub latest: String,
+    /// "14 h late", "on schedule"; empty when there is nothing to compare.
+    pub change: String,
+    pub discharge_teu: f64,
+    pub load_teu: f64,
+}
+
 /// The import/export balance page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BalanceView {

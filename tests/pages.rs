@@ -179,3 +179,53 @@ async fn a_port_without_statistics_says_so_on_the_balance_page() {
     let (status, _, _) = get(&d, "/balance?port=NLRTM").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_arrivals_page_lists_what_the_domain_selects() {
+    use portsignal::domain::arrivals::{select, ArrivalsQuery};
+    let d = demo().await;
+    let store = d.state.store.as_ref();
+    let now = chrono::Utc::now();
+    let calls = store
+        .port_calls_arriving(
+            "USLAX",
+            now - chrono::Duration::days(30),
+            now + chrono::Duration::weeks(10),
+        )
+        .await
+        .unwrap();
+    let terminal = calls[0].terminal.clone().unwrap();
+    let query = ArrivalsQuery {
+        terminal: Some(terminal.clone()),
+        ..Default::default()
+    };
+    let (rows, total, _, pages) = select(&calls, &query, now, &chrono_tz::America::Los_Angeles);
+    assert!(total > 10, "{total}");
+
+    let (status, _, html) = get(&d, &format!("/arrivals?terminal={terminal}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = text(&html);
+    assert!(
+        html.contains(&format!("{total} calls · page 1 of {pages}")),
+        "count line missing"
+    );
+    assert_eq!(html.matches("<tr data-call=").count(), rows.len());
+    assert_eq!(
+        html.matches(&format!("data-terminal=\"{terminal}\""))
+            .count(),
+        rows.len()
+    );
+    // The first row is the domain's first, with its vessel's name.
+    let first = rows[0];
+    let vessel = store.vessel(&first.vessel_imo).await.unwrap().unwrap();
+    let row = &html[html
+        .find(&format!("data-call=\"{}\"", first.call_ref))
+        .unwrap()..];
+    assert!(row[..row.find("</tr>").unwrap()].contains(&vessel.name));
+    assert!(html.contains(&format!("<option value=\"{terminal}\" selected")));
+
+    // A status nobody has yet is an empty list, not an error.
+    let (status, _, html) = get(&d, "/arrivals?status=departed&from=2030-01-01").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(text(&html).contains("0 calls · page 1 of 1"));
+}

@@ -58,11 +58,7 @@ impl Issuing {
 }
 
 async fn time_zone(store: &dyn Storage, locode: &str) -> Result<chrono_tz::Tz, AppError> {
-    let port = store
-        .port(locode)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no port {locode} in this portsignal")))?;
-    Ok(port.time_zone.parse().unwrap_or(chrono_tz::UTC))
+    Ok(super::known_port(store, locode).await?.1)
 }
 
 /// Issues the weekly import outlook of `port` as known now (all eight weeks). Returns how many
@@ -499,11 +495,7 @@ pub async fn accuracy_view(
     now: DateTime<Utc>,
 ) -> Result<view_model::AccuracyView, AppError> {
     let a = accuracy(store, port, now).await?;
-    let port = store
-        .port(&a.port)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no port {} in this portsignal", a.port)))?;
-    let tz: chrono_tz::Tz = port.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let (port, tz) = super::known_port(store, &a.port).await?;
     let title = format!(
         "Import TEU a week ahead: forecast and actual, {}",
         port.name
@@ -513,10 +505,7 @@ pub async fn accuracy_view(
         chart_points: a.weekly_recent.len(),
         port: a.port,
         port_name: port.name,
-        as_of_local: now
-            .with_timezone(&tz)
-            .format("%Y-%m-%d %H:%M %Z")
-            .to_string(),
+        as_of_local: super::local_stamp(now, &tz),
         weekly: series_view(a.weekly, |h| {
             view_model::horizon_label(h, "week", "in the same week")
         }),

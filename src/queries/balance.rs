@@ -10,11 +10,8 @@ use crate::view_model::{BalanceView, TrailingRatio};
 /// The balance of `port`; `404` for a port this instance does not hold. A port without
 /// statistics gets an empty view (the page says how to import them).
 pub async fn balance(store: &dyn Storage, port: &str) -> Result<BalanceView, AppError> {
-    let locode = port.trim().to_uppercase();
-    let port = store
-        .port(&locode)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no port {locode} in this portsignal")))?;
+    let (port, _) = super::known_port(store, port).await?;
+    let locode = port.locode.clone();
     let months = balance_months(&store.monthly_stats(&locode).await?);
     let labels: Vec<String> = months.iter().map(|m| m.month.clone()).collect();
     let volumes_svg = chart::monthly_lines_svg(

@@ -27,12 +27,7 @@ async fn statistics(
     store: &dyn Storage,
     port: &str,
 ) -> Result<(String, Vec<crate::domain::MonthlyStats>), AppError> {
-    let locode = port.trim().to_uppercase();
-    if store.port(&locode).await?.is_none() {
-        return Err(AppError::NotFound(format!(
-            "no port {locode} in this portsignal"
-        )));
-    }
+    let locode = super::known_port(store, port).await?.0.locode;
     let stats = store.monthly_stats(&locode).await?;
     Ok((locode, stats))
 }

@@ -136,12 +136,8 @@ impl OutlookData {
         to: DateTime<Utc>,
         weeks: usize,
     ) -> Result<Self, AppError> {
-        let locode = port.trim().to_uppercase();
-        let port = store
-            .port(&locode)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("no port {locode} in this portsignal")))?;
-        let tz: chrono_tz::Tz = port.time_zone.parse().unwrap_or(chrono_tz::UTC);
+        let (port, tz) = super::known_port(store, port).await?;
+        let locode = port.locode.clone();
         let (main_from, year_ago_from) = windows(from, weeks, &tz);
         let (main_to, year_ago_to) = windows(to, weeks, &tz);
         let calls = store
