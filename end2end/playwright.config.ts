@@ -3,7 +3,8 @@ import { defineConfig } from '@playwright/test';
 // The server under test: the release binary on a fresh SQLite database under a temp directory,
 // with the demo port. scripts/test builds it first; PORTSIGNAL_E2E_URL points at another one.
 const port = Number(process.env.PORTSIGNAL_E2E_PORT ?? 3107);
-const dataDir = process.env.PORTSIGNAL_E2E_DATA ?? `/tmp/portsignal-e2e-${process.pid}`;
+// Set in the environment so the test workers (other processes) find the same directory.
+const dataDir = (process.env.PORTSIGNAL_E2E_DATA ??= `/tmp/portsignal-e2e-${process.pid}`);
 const external = process.env.PORTSIGNAL_E2E_URL;
 
 export default defineConfig({

@@ -8,6 +8,7 @@ mod accuracy_page;
 mod arrivals_page;
 mod balance_page;
 mod indicator_page;
+mod live;
 mod loaded;
 
 use accuracy_page::AccuracyPage;

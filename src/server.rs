@@ -27,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(crate::api::router())
         .merge(crate::downloads::router())
+        .merge(crate::live::router())
         .leptos_routes_with_context(&state, routes, || (), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -47,6 +48,7 @@ pub async fn serve(settings: Settings, store: Arc<dyn Storage>) -> anyhow::Resul
         leptos_options: leptos_options(&settings),
         store,
         settings: Arc::new(settings),
+        live: crate::live::Live::default(),
     };
     // Leptos streams HTML in several writes: without TCP_NODELAY, Nagle and delayed ACKs add
     // ~40 ms to every response.
@@ -58,8 +60,12 @@ pub async fn serve(settings: Settings, store: Arc<dyn Storage>) -> anyhow::Resul
         });
     tokio::spawn(issue_forecasts(state.store.clone()));
     tracing::info!(%addr, "serving portsignal on http://{addr}");
+    let live = state.live.clone();
     axum::serve(listener, router(state).into_make_service())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            live.close();
+        })
         .await?;
     tracing::info!("stopped");
     Ok(())

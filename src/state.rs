@@ -11,4 +11,5 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Arc<dyn Storage>,
     pub settings: Arc<Settings>,
+    pub live: crate::live::Live,
 }

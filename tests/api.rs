@@ -891,3 +891,45 @@ async fn posting_statistics_issues_the_monthly_forecast() {
     assert_eq!((yearly[0].target.as_str(), yearly[0].horizon), ("2026", 3));
     assert!(yearly[0].band.p50 >= 770_000.0 + 790_000.0);
 }
+
+#[tokio::test]
+async fn open_pages_hear_of_new_events_for_their_port_and_only_those() {
+    let f = fixture().await;
+    let response = portsignal::server::router(f.state.clone())
+        .oneshot(
+            Request::get("/live?port=uslax")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let mut body = response.into_body();
+    let mut next = async || {
+        let frame = tokio::time::timeout(std::time::Duration::from_millis(500), body.frame()).await;
+        frame.ok().map(|f| {
+            let data = f.unwrap().unwrap().into_data().unwrap();
+            String::from_utf8(data.to_vec()).unwrap()
+        })
+    };
+    assert_eq!(
+        next().await.as_deref(),
+        Some("event: ready\ndata: USLAX\n\n")
+    );
+
+    let body =
+        serde_json::json!([estimate("USLAX", "2648E", "2026-12-01T06:00:00-08:00")]).to_string();
+    let (status, _) = post(&f, JIT, Some(&f.lax), "application/json", body.clone()).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        next().await.as_deref(),
+        Some("event: changed\ndata: USLAX\n\n")
+    );
+    // A re-sent event changes nothing, so nobody is told.
+    post(&f, JIT, Some(&f.lax), "application/json", body).await;
+    assert_eq!(next().await, None);
+    // Another port's news is not this page's.
+    f.state.live.changed("USLGB");
+    assert_eq!(next().await, None);
+}

@@ -245,6 +245,12 @@ fn serves_the_demo_on_sqlite_and_stops_on_sigterm() {
     ));
     assert_dashboard(&server);
     assert!(data_dir.join("portsignal.db").exists());
+    // An open page listening for live updates does not hold up the shutdown.
+    let mut listening = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(listening, "GET /live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut head = [0u8; 12];
+    listening.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"HTTP/1.1 200");
     server.terminate();
 }
 

@@ -37,6 +37,8 @@ pub async fn post_timestamps(
             problems: parsed.problems,
         });
     }
+    let ports: std::collections::BTreeSet<String> =
+        parsed.records.iter().map(|t| t.port.clone()).collect();
     let outcome = store_timestamps(
         state.store.as_ref(),
         parsed.records,
@@ -58,6 +60,11 @@ pub async fn post_timestamps(
         Rejected::Storage(e) => AppError::Storage(e),
     })?;
     tracing::info!(token = %token.prefix, accepted = outcome.accepted, duplicates = outcome.duplicates, "JIT timestamps posted");
+    if outcome.accepted > 0 {
+        for port in &ports {
+            state.live.changed(port);
+        }
+    }
     Ok((
         StatusCode::CREATED,
         Json(Accepted {

@@ -147,5 +147,7 @@ pub async fn post_schedules(
         Rejected::Storage(e) => AppError::Storage(e),
     })?;
     tracing::info!(token = %token.prefix, calls = outcome.port_calls, dummies, "OVS schedules posted");
+    // A schedule names many ports; the pages of each refetch.
+    state.live.changed(crate::live::ALL_PORTS);
     Ok((StatusCode::CREATED, Json(outcome)))
 }

@@ -33,6 +33,10 @@ pub fn ArrivalsPage() -> impl IntoView {
         },
         |(port, query)| get_arrivals(port, query),
     );
+    super::live::refetch_on_change(
+        move || params.read().get("port"),
+        move || arrivals.refetch(),
+    );
     view! {
         <Title text="Vessel arrivals"/>
         <section class="arrivals">

@@ -34,6 +34,7 @@ pub fn IndicatorPage() -> impl IntoView {
         move || (port(), weeks()),
         |(port, weeks)| get_indicator(port, weeks),
     );
+    super::live::refetch_on_change(port, move || outlook.refetch());
     let shown = move || crate::view_model::horizon(weeks());
     let link = move |h: u32| match port() {
         Some(p) => format!("/?port={p}&weeks={h}"),

@@ -59,6 +59,7 @@ where
 {
     let query = use_query_map();
     let resource = Resource::new(move || query.read().get("port"), fetch);
+    super::live::refetch_on_change(move || query.read().get("port"), move || resource.refetch());
     view! {
         <Title text=title/>
         <section class=class>{loaded(resource, loading, failed, render)}</section>

@@ -70,5 +70,6 @@ pub fn app_state(
         leptos_options: portsignal::server::leptos_options(&settings),
         store,
         settings: std::sync::Arc::new(settings),
+        live: portsignal::live::Live::default(),
     }
 }

@@ -1,0 +1,101 @@
+//! Live updates: when data for a port arrives (through the API), every open page of that port
+//! hears of it within a second and refetches what it shows. One server-sent event stream per
+//! page, `GET /live?port=LOCODE`; the browser's EventSource reconnects by itself after a
+//! server restart. Within one process for now; instances sharing a database will relay
+//! through it (a later issue).
+
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::get;
+use axum::Router;
+use futures::Stream;
+use serde::Deserialize;
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// Every port, for changes that may touch any (a schedule feed).
+pub const ALL_PORTS: &str = "*";
+
+/// Tells open pages that a port's data changed.
+#[derive(Clone, Debug)]
+pub struct Live {
+    tx: broadcast::Sender<String>,
+    /// Set when the server shuts down: streams end, so graceful shutdown does not wait on
+    /// pages that would listen forever.
+    closing: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        // Pages only need to know that something changed: a slow one that misses messages
+        // still hears the next.
+        Live {
+            tx: broadcast::channel(64).0,
+            closing: std::sync::Arc::new(tokio::sync::watch::channel(false).0),
+        }
+    }
+}
+
+impl Live {
+    /// Announces that `port` (or [`ALL_PORTS`]) changed. Nobody listening is fine.
+    pub fn changed(&self, port: &str) {
+        let _ = self.tx.send(port.to_uppercase());
+    }
+
+    /// Ends every open stream (at shutdown); browsers reconnect to the next server.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/live", get(stream))
+}
+
+#[derive(Debug, Deserialize)]
+struct PortParam {
+    port: Option<String>,
+}
+
+/// `ready` once, then `changed` (data: the port) whenever the port's data changes.
+async fn stream(
+    State(state): State<AppState>,
+    Query(params): Query<PortParam>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let port = params
+        .port
+        .unwrap_or_else(|| state.settings.default_port.clone())
+        .trim()
+        .to_uppercase();
+    let rx = state.live.tx.subscribe();
+    let closing = state.live.closing.subscribe();
+    let first = Event::default().event("ready").data(port.clone());
+    let changes = futures::stream::unfold(
+        (rx, closing, port),
+        |(mut rx, mut closing, port)| async move {
+            loop {
+                let received = tokio::select! {
+                    r = rx.recv() => r,
+                    _ = closing.wait_for(|c| *c) => return None,
+                };
+                match received {
+                    Ok(p) if p == port || p == ALL_PORTS => {
+                        let event = Event::default().event("changed").data(p);
+                        return Some((Ok(event), (rx, closing, port)));
+                    }
+                    Ok(_) => continue,
+                    // Missed some: say "changed" once, the page refetches everything anyway.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        let event = Event::default().event("changed").data(port.clone());
+                        return Some((Ok(event), (rx, closing, port)));
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        },
+    );
+    let stream = futures::StreamExt::chain(futures::stream::once(async { Ok(first) }), changes);
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
