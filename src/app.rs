@@ -10,6 +10,7 @@ mod balance_page;
 mod indicator_page;
 mod live;
 mod loaded;
+mod reliability_page;
 
 use accuracy_page::AccuracyPage;
 use arrivals_page::ArrivalsPage;
@@ -19,6 +20,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, StaticSegment};
+use reliability_page::ReliabilityPage;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -55,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <a href="/">"Outlook"</a>
                     <a href="/arrivals">"Arrivals"</a>
                     <a href="/balance">"Balance"</a>
+                    <a href="/reliability">"Reliability"</a>
                     <a href="/accuracy">"Accuracy"</a>
                 </nav>
             </header>
@@ -64,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("accuracy") view=AccuracyPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("balance") view=BalancePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("arrivals") view=ArrivalsPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("reliability") view=ReliabilityPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -223,10 +223,11 @@ pub fn forecast_vs_actual_svg(points: &[ScoredPoint], title: &str) -> String {
     })
 }
 
-/// Lines over months, one per named series, in the house colours.
-pub fn monthly_lines_svg(
+/// Lines over periods (`x_desc`: "Month", "ISO week"), one per named series, in the house
+/// colours.
+pub fn lines_svg(
     title: &str,
-    months: &[String],
+    (labels, x_desc): (&[String], &str),
     y_desc: &str,
     series: &[(&str, Vec<f64>)],
 ) -> String {
@@ -239,10 +240,10 @@ pub fn monthly_lines_svg(
         * 1.12;
     let frame = Frame {
         title,
-        labels: months.to_vec(),
+        labels: labels.to_vec(),
         y: 0.0..ymax,
         y_desc,
-        x_desc: "Month",
+        x_desc,
         legend: SeriesLabelPosition::LowerLeft,
     };
     period_chart(frame, |chart| {

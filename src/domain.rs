@@ -12,6 +12,7 @@ pub mod indicator;
 #[cfg(feature = "ssr")]
 pub mod outlook;
 pub mod port_call;
+pub mod reliability;
 pub mod week;
 
 pub use port_call::{

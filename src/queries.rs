@@ -5,6 +5,7 @@ pub mod arrivals;
 pub mod balance;
 pub mod forecast;
 pub mod outlook;
+pub mod reliability;
 
 use crate::chart;
 use crate::domain::indicator::vessel_counts;

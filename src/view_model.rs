@@ -45,6 +45,24 @@ pub struct WeekRow {
     pub yoy_pct: Option<f64>,
 }
 
+/// Schedule reliability over the last weeks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReliabilityView {
+    pub port: String,
+    pub port_name: String,
+    pub as_of_local: String,
+    /// Calls that berthed in this many weeks before now count.
+    pub weeks: u32,
+    pub on_time_hours: f64,
+    pub port_wide: Option<crate::domain::reliability::Reliability>,
+    /// Carrier rows have the carrier's code as key; service rows "carrier service".
+    pub carriers: Vec<crate::domain::reliability::Reliability>,
+    pub services: Vec<crate::domain::reliability::Reliability>,
+    pub trend: Vec<crate::domain::reliability::Reliability>,
+    /// On-time share by week (SVG).
+    pub trend_svg: String,
+}
+
 /// The arrivals list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ArrivalsView {

@@ -229,3 +229,53 @@ async fn the_arrivals_page_lists_what_the_domain_selects() {
     assert_eq!(status, StatusCode::OK);
     assert!(text(&html).contains("0 calls · page 1 of 1"));
 }
+
+/// Monday 00:00 in Los Angeles of the week holding `t`.
+fn week_start(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    let tz = chrono_tz::America::Los_Angeles;
+    let week = portsignal::domain::IsoWeek::of(t.with_timezone(&tz).date_naive());
+    portsignal::domain::indicator::week_start_utc(week, &tz)
+}
+
+#[tokio::test]
+async fn the_reliability_page_shows_the_domains_figures() {
+    use portsignal::domain::reliability::{by, delays};
+    let d = demo().await;
+    let now = chrono::Utc::now();
+    let calls: Vec<_> = d
+        .state
+        .store
+        .port_calls_arriving("USLAX", week_start(now - chrono::Duration::weeks(26)), now)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.times.actual_berth_arrival.is_some_and(|a| a <= now))
+        .collect();
+    let delays = delays(&calls);
+    let carriers = by(&delays, |c| c.carrier.clone());
+    assert!(carriers.len() > 5, "{}", carriers.len());
+
+    let (status, _, html) = get(&d, "/reliability").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = text(&html);
+    for c in [&carriers[0], &carriers[carriers.len() - 1]] {
+        let cells = row_cells(&html, "key", &c.key);
+        assert_eq!(cells[1], c.calls.to_string(), "{cells:?}");
+        assert_eq!(
+            cells[2],
+            format!("{:.1}\u{a0}%", c.on_time_pct),
+            "{cells:?}"
+        );
+    }
+    let all = by(&delays, |_| "all".into()).pop().unwrap();
+    assert!(html.contains(&format!(
+        "of {} calls arrived within a day of schedule",
+        all.calls
+    )));
+    // The demo's ETAs drift as real ones do: most calls on time, not all.
+    assert!(
+        (40.0..100.0).contains(&all.on_time_pct),
+        "{}",
+        all.on_time_pct
+    );
+}

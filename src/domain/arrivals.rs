@@ -223,33 +223,16 @@ pub fn select<'a, Tz: TimeZone>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{CallTimes, TeuMoves};
 
     fn utc(d: u32, h: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 12, d, h, 0, 0).unwrap()
     }
 
     fn call(r: &str, terminal: &str, carrier: &str, eta: DateTime<Utc>, teu: f64) -> PortCall {
-        PortCall {
-            call_ref: r.into(),
-            port: "USLAX".into(),
-            terminal: Some(terminal.into()),
-            vessel_imo: "9074729".into(),
-            carrier: carrier.into(),
-            service: format!("{carrier}1"),
-            import_voyage: "1E".into(),
-            export_voyage: "1W".into(),
-            times: CallTimes {
-                planned_arrival: Some(eta),
-                ..Default::default()
-            },
-            expected: TeuMoves {
-                discharge_laden: teu,
-                ..Default::default()
-            },
-            actual: None,
-            rail_share: 0.0,
-        }
+        let mut c = PortCall::planned(r, carrier, eta);
+        c.terminal = Some(terminal.into());
+        c.expected.discharge_laden = teu;
+        c
     }
 
     #[test]

@@ -156,6 +156,31 @@ pub struct PortCall {
     pub rail_share: f64,
 }
 
+impl PortCall {
+    /// A call of `carrier`'s service `{carrier}1` planned at `planned`, with nothing else known:
+    /// the start of most domain tests.
+    #[cfg(test)]
+    pub(crate) fn planned(call_ref: &str, carrier: &str, planned: DateTime<Utc>) -> PortCall {
+        PortCall {
+            call_ref: call_ref.into(),
+            port: "USLAX".into(),
+            terminal: None,
+            vessel_imo: "9074729".into(),
+            carrier: carrier.into(),
+            service: format!("{carrier}1"),
+            import_voyage: "1E".into(),
+            export_voyage: "1W".into(),
+            times: CallTimes {
+                planned_arrival: Some(planned),
+                ..Default::default()
+            },
+            expected: TeuMoves::default(),
+            actual: None,
+            rail_share: 0.0,
+        }
+    }
+}
+
 /// How far ahead a vessel's arrival counts as "en route": about one transpacific crossing.
 pub const EN_ROUTE_HORIZON: Duration = Duration::days(14);
 

@@ -14,12 +14,12 @@ pub async fn balance(store: &dyn Storage, port: &str) -> Result<BalanceView, App
     let locode = port.locode.clone();
     let months = balance_months(&store.monthly_stats(&locode).await?);
     let labels: Vec<String> = months.iter().map(|m| m.month.clone()).collect();
-    let volumes_svg = chart::monthly_lines_svg(
+    let volumes_svg = chart::lines_svg(
         &format!(
             "Loaded imports, loaded exports and empties by month, {}",
             port.name
         ),
-        &labels,
+        (&labels, "Month"),
         "TEU",
         &[
             (
@@ -33,9 +33,9 @@ pub async fn balance(store: &dyn Storage, port: &str) -> Result<BalanceView, App
             ("Empties", months.iter().map(|m| m.empties).collect()),
         ],
     );
-    let ratio_svg = chart::monthly_lines_svg(
+    let ratio_svg = chart::lines_svg(
         &format!("Loaded imports per loaded export, {}", port.name),
-        &labels,
+        (&labels, "Month"),
         "Imports per export",
         &[(
             "Loaded imports per loaded export",
