@@ -7,6 +7,7 @@
 mod accuracy_page;
 mod arrivals_page;
 mod balance_page;
+mod congestion_page;
 mod indicator_page;
 mod live;
 mod loaded;
@@ -15,6 +16,7 @@ mod reliability_page;
 use accuracy_page::AccuracyPage;
 use arrivals_page::ArrivalsPage;
 use balance_page::BalancePage;
+use congestion_page::CongestionPage;
 use indicator_page::IndicatorPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -58,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <a href="/arrivals">"Arrivals"</a>
                     <a href="/balance">"Balance"</a>
                     <a href="/reliability">"Reliability"</a>
+                    <a href="/congestion">"Congestion"</a>
                     <a href="/accuracy">"Accuracy"</a>
                 </nav>
             </header>
@@ -68,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("balance") view=BalancePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("arrivals") view=ArrivalsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("reliability") view=ReliabilityPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("congestion") view=CongestionPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">

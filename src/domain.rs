@@ -5,6 +5,7 @@
 pub mod accuracy;
 pub mod arrivals;
 pub mod balance;
+pub mod congestion;
 // Forecasting draws sample paths with the server's seeded generator; pages get its results.
 #[cfg(feature = "ssr")]
 pub mod forecast;

@@ -3,6 +3,7 @@
 pub mod accuracy;
 pub mod arrivals;
 pub mod balance;
+pub mod congestion;
 pub mod forecast;
 pub mod outlook;
 pub mod reliability;

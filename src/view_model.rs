@@ -45,6 +45,31 @@ pub struct WeekRow {
     pub yoy_pct: Option<f64>,
 }
 
+/// Congestion: the queue at anchor now and waiting times by week.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CongestionView {
+    pub port: String,
+    pub port_name: String,
+    pub as_of_local: String,
+    pub weeks: u32,
+    pub queue: Vec<QueueRow>,
+    pub trend: Vec<crate::domain::congestion::WeekWaits>,
+    /// Mean wait of the calls that anchored over the last four whole weeks, in hours.
+    pub recent_mean_wait_hours: Option<f64>,
+    pub trend_svg: String,
+}
+
+/// A ship at anchor now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub vessel: String,
+    pub carrier: String,
+    pub terminal: String,
+    /// Local time it anchored.
+    pub anchored: String,
+    pub waiting_hours: f64,
+}
+
 /// Schedule reliability over the last weeks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReliabilityView {

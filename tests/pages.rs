@@ -279,3 +279,49 @@ async fn the_reliability_page_shows_the_domains_figures() {
         all.on_time_pct
     );
 }
+
+#[tokio::test]
+async fn the_congestion_page_shows_the_queue_and_waits_the_domain_finds() {
+    use portsignal::domain::congestion::{at_anchor, by_week};
+    let d = demo().await;
+    let now = chrono::Utc::now();
+    let calls = d
+        .state
+        .store
+        .port_calls_arriving(
+            "USLAX",
+            week_start(now - chrono::Duration::weeks(26)),
+            now + chrono::Duration::days(14),
+        )
+        .await
+        .unwrap();
+    let queue = at_anchor(&calls, now);
+    let weeks = by_week(&calls, now, &chrono_tz::America::Los_Angeles);
+    assert!(weeks.len() >= 26, "{}", weeks.len());
+    assert!(
+        weeks.iter().any(|w| w.anchored > 0),
+        "the demo's ships queue at times"
+    );
+
+    let (status, _, html) = get(&d, "/congestion").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = text(&html);
+    let ships = if queue.len() == 1 { "ship" } else { "ships" };
+    assert!(
+        html.contains(&format!(
+            "<strong class=\"figure\">{}</strong> {ships} at anchor now",
+            queue.len()
+        )),
+        "queue headline"
+    );
+    for w in [&weeks[0], &weeks[weeks.len() - 1]] {
+        let cells = row_cells(&html, "week", &w.week);
+        assert_eq!(cells[1], w.berthed.to_string(), "{cells:?}");
+        assert_eq!(cells[2], w.anchored.to_string(), "{cells:?}");
+        assert_eq!(
+            cells[3],
+            format!("{:.1}\u{a0}h", w.mean_wait_hours),
+            "{cells:?}"
+        );
+    }
+}
