@@ -81,6 +81,17 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// A table's head row: one column header per name.
+fn table_head(columns: &'static [&'static str]) -> impl IntoView {
+    view! {
+        <thead>
+            <tr>
+                {columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}
+            </tr>
+        </thead>
+    }
+}
+
 /// Marks the body once the browser has hydrated the page; tests and styles can rely on it.
 fn mark_hydrated() {
     Effect::new(|_| {

@@ -73,15 +73,14 @@ pub async fn indicator(
         })
         .collect();
 
-    let monthly = match forecast::monthly_forecast(store, &locode, None, Some(PAGE_MONTHS)).await {
+    // One read of the statistics for the forecast and the balance.
+    let stats = store.monthly_stats(&locode).await?;
+    let balance = balance::trailing(&crate::domain::balance::balance_months(&stats));
+    let monthly = match forecast::forecast_from(locode.clone(), stats, None, PAGE_MONTHS).await {
         Ok(f) => Some(monthly_view(f.forecast)),
         Err(AppError::NotFound(_)) => None,
         Err(e) => return Err(e),
     };
-
-    let balance = balance::trailing(&crate::domain::balance::balance_months(
-        &store.monthly_stats(&locode).await?,
-    ));
 
     let at_port = store
         .port_calls_arriving(&locode, now - OPEN_CALL_LOOKBACK, now + EN_ROUTE_HORIZON)

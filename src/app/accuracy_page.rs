@@ -91,15 +91,7 @@ fn SeriesTable(series: SeriesAccuracyView, #[prop(into)] id: String) -> impl Int
                     <div class="table-wrap">
                         <table class="accuracy-table" id=table_id>
                             <caption>{format!("{}: error, bias and band coverage by horizon", series.label)}</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Horizon"</th>
-                                    <th scope="col">"Forecasts scored"</th>
-                                    <th scope="col">"Error (MAPE)"</th>
-                                    <th scope="col">"Bias"</th>
-                                    <th scope="col">"Actual inside P10–P90"</th>
-                                </tr>
-                            </thead>
+                            {super::table_head(&["Horizon", "Forecasts scored", "Error (MAPE)", "Bias", "Actual inside P10–P90"])}
                             <tbody>
                                 {series
                                     .horizons

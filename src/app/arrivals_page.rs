@@ -147,21 +147,7 @@ fn ArrivalsPanel(view: ArrivalsView) -> impl IntoView {
         <div class="table-wrap">
             <table class="arrivals-table">
                 <caption>"Port calls, by the order chosen; TEU are expected moves"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Vessel"</th>
-                        <th scope="col">"Carrier"</th>
-                        <th scope="col">"Service"</th>
-                        <th scope="col">"Voyage"</th>
-                        <th scope="col">"Terminal"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Scheduled"</th>
-                        <th scope="col">"Latest"</th>
-                        <th scope="col">"Change"</th>
-                        <th scope="col">"Discharge TEU"</th>
-                        <th scope="col">"Load TEU"</th>
-                    </tr>
-                </thead>
+                {super::table_head(&["Vessel", "Carrier", "Service", "Voyage", "Terminal", "Status", "Scheduled", "Latest", "Change", "Discharge TEU", "Load TEU"])}
                 <tbody>
                     {view
                         .rows

@@ -73,16 +73,7 @@ fn BalancePanel(view: BalanceView) -> impl IntoView {
             <div class="table-wrap">
                 <table class="balance-months">
                     <caption>"Monthly TEU, imports per export, and exports on a year earlier"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Month"</th>
-                            <th scope="col">"Loaded imports"</th>
-                            <th scope="col">"Loaded exports"</th>
-                            <th scope="col">"Empties"</th>
-                            <th scope="col">"Imports per export"</th>
-                            <th scope="col">"Exports y/y"</th>
-                        </tr>
-                    </thead>
+                    {super::table_head(&["Month", "Loaded imports", "Loaded exports", "Empties", "Imports per export", "Exports y/y"])}
                     <tbody>
                         {view
                             .months
@@ -107,15 +98,7 @@ fn BalancePanel(view: BalanceView) -> impl IntoView {
         <div class="table-wrap">
             <table class="balance-years">
                 <caption>"Yearly TEU (a year with fewer than 12 months of statistics says so)"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Year"</th>
-                        <th scope="col">"Loaded imports"</th>
-                        <th scope="col">"Loaded exports"</th>
-                        <th scope="col">"Empties"</th>
-                        <th scope="col">"Imports per export"</th>
-                    </tr>
-                </thead>
+                {super::table_head(&["Year", "Loaded imports", "Loaded exports", "Empties", "Imports per export"])}
                 <tbody>
                     {view
                         .years

@@ -48,15 +48,7 @@ fn CongestionPanel(view: CongestionView) -> impl IntoView {
         <div class="table-wrap">
             <table class="queue-table">
                 <caption>"At anchor now, longest wait first"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Vessel"</th>
-                        <th scope="col">"Carrier"</th>
-                        <th scope="col">"Terminal"</th>
-                        <th scope="col">"Anchored"</th>
-                        <th scope="col">"Waiting"</th>
-                    </tr>
-                </thead>
+                {super::table_head(&["Vessel", "Carrier", "Terminal", "Anchored", "Waiting"])}
                 <tbody>
                     {view
                         .queue
@@ -80,15 +72,7 @@ fn CongestionPanel(view: CongestionView) -> impl IntoView {
             <div class="table-wrap">
                 <table class="waits-table">
                     <caption>"Calls berthed, how many anchored first, mean and longest wait"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Week"</th>
-                            <th scope="col">"Berthed"</th>
-                            <th scope="col">"Anchored first"</th>
-                            <th scope="col">"Mean wait"</th>
-                            <th scope="col">"Longest wait"</th>
-                        </tr>
-                    </thead>
+                    {super::table_head(&["Week", "Berthed", "Anchored first", "Mean wait", "Longest wait"])}
                     <tbody>
                         {view
                             .trend

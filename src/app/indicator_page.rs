@@ -107,17 +107,7 @@ fn IndicatorPanel(view: IndicatorView) -> impl IntoView {
             <div class="table-wrap">
                 <table class="weeks">
                     <caption>"Import TEU by ISO week (laden and empty discharge)"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Week"</th>
-                            <th scope="col">"Starts"</th>
-                            <th scope="col">"Import TEU (P50)"</th>
-                            <th scope="col">"P10–P90"</th>
-                            <th scope="col">"Vessels"</th>
-                            <th scope="col">"w/w"</th>
-                            <th scope="col">"y/y"</th>
-                        </tr>
-                    </thead>
+                    {super::table_head(&["Week", "Starts", "Import TEU (P50)", "P10–P90", "Vessels", "w/w", "y/y"])}
                     <tbody>
                         {view
                             .weeks
@@ -175,15 +165,7 @@ fn MonthlyPanel(monthly: MonthlyView) -> impl IntoView {
             <div class="table-wrap">
                 <table class="months">
                     <caption>"Forecast TEU by month (P50, with P10–P90)"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Month"</th>
-                            <th scope="col">"Total TEU"</th>
-                            <th scope="col">"P10–P90"</th>
-                            <th scope="col">"Loaded imports"</th>
-                            <th scope="col">"Loaded exports"</th>
-                        </tr>
-                    </thead>
+                    {super::table_head(&["Month", "Total TEU", "P10–P90", "Loaded imports", "Loaded exports"])}
                     <tbody>
                         {monthly
                             .months

@@ -48,6 +48,16 @@ pub async fn monthly_forecast(
         )));
     }
     let (locode, stats) = statistics(store, port).await?;
+    forecast_from(locode, stats, as_of, horizon).await
+}
+
+/// The forecast from statistics already read (on a blocking thread: fitting is CPU work).
+pub async fn forecast_from(
+    locode: String,
+    stats: Vec<crate::domain::MonthlyStats>,
+    as_of: Option<Month>,
+    horizon: usize,
+) -> Result<PortMonthlyForecast, AppError> {
     let forecast =
         tokio::task::spawn_blocking(move || forecast::monthly_forecast(&stats, as_of, horizon))
             .await
