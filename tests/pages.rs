@@ -1,5 +1,8 @@
 //! The pages' numbers, as the server renders them for the demo port, against the domain
 //! functions computed here from the same stored data; and the downloads behind them.
+//! Each test runs on a multi-threaded runtime, as the server does: a page's render waits on
+//! blocking work (the forecast's fitting) that a single-threaded test runtime once left
+//! stuck in a full run.
 
 mod support;
 
@@ -75,7 +78,7 @@ fn row_cells(html: &str, attr: &str, key: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_balance_page_shows_the_domains_numbers_for_the_demo_port() {
     let d = demo().await;
     let stats = d.state.store.monthly_stats("USLAX").await.unwrap();
@@ -110,7 +113,7 @@ async fn the_balance_page_shows_the_domains_numbers_for_the_demo_port() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_balance_downloads_as_csv_json_and_svg() {
     let d = demo().await;
     let months = balance_months(&d.state.store.monthly_stats("USLAX").await.unwrap());
@@ -155,7 +158,7 @@ async fn the_balance_downloads_as_csv_json_and_svg() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_port_without_statistics_says_so_on_the_balance_page() {
     let d = demo().await;
     d.state
@@ -180,7 +183,7 @@ async fn a_port_without_statistics_says_so_on_the_balance_page() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_arrivals_page_lists_what_the_domain_selects() {
     use portsignal::domain::arrivals::{select, ArrivalsQuery};
     let d = demo().await;
@@ -237,7 +240,7 @@ fn week_start(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc>
     portsignal::domain::indicator::week_start_utc(week, &tz)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reliability_page_shows_the_domains_figures() {
     use portsignal::domain::reliability::{by, delays};
     let d = demo().await;
@@ -280,7 +283,7 @@ async fn the_reliability_page_shows_the_domains_figures() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_congestion_page_shows_the_queue_and_waits_the_domain_finds() {
     use portsignal::domain::congestion::{at_anchor, by_week};
     let d = demo().await;
