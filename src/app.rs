@@ -8,9 +8,12 @@ mod accuracy_page;
 mod arrivals_page;
 mod balance_page;
 mod congestion_page;
+mod downloads;
 mod indicator_page;
 mod live;
 mod loaded;
+mod outlook_page;
+mod port_select;
 mod reliability_page;
 
 use accuracy_page::AccuracyPage;
@@ -22,6 +25,8 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, StaticSegment};
+use outlook_page::OutlookPage;
+use port_select::{PortSelect, SiteNav};
 use reliability_page::ReliabilityPage;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -55,18 +60,13 @@ pub fn App() -> impl IntoView {
             <header class="site-header">
                 <a class="brand" href="/">"portsignal"</a>
                 <span class="tagline">"Container volume heading for the port"</span>
-                <nav class="site-nav" aria-label="Pages">
-                    <a href="/">"Outlook"</a>
-                    <a href="/arrivals">"Arrivals"</a>
-                    <a href="/balance">"Balance"</a>
-                    <a href="/reliability">"Reliability"</a>
-                    <a href="/congestion">"Congestion"</a>
-                    <a href="/accuracy">"Accuracy"</a>
-                </nav>
+                <SiteNav/>
+                <PortSelect/>
             </header>
             <main>
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=IndicatorPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("outlook") view=OutlookPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("accuracy") view=AccuracyPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("balance") view=BalancePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("arrivals") view=ArrivalsPage ssr=SsrMode::Async/>

@@ -223,6 +223,72 @@ pub fn forecast_vs_actual_svg(points: &[ScoredPoint], title: &str) -> String {
     })
 }
 
+/// Colours told apart also by readers with the common colour-vision deficiencies (Okabe-Ito).
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(0x00, 0x72, 0xb2),
+    RGBColor(0xe6, 0x9f, 0x00),
+    RGBColor(0x00, 0x9e, 0x73),
+    RGBColor(0xcc, 0x79, 0xa7),
+    RGBColor(0x56, 0xb4, 0xe9),
+    RGBColor(0xd5, 0x5e, 0x00),
+    RGBColor(0xf0, 0xe4, 0x42),
+    RGBColor(0x55, 0x55, 0x55),
+];
+
+/// Stacked bars over periods: each named series (`values[i]` in period `i`) one colour, the
+/// first at the bottom.
+pub fn stacked_svg(
+    title: &str,
+    (labels, x_desc): (&[String], &str),
+    y_desc: &str,
+    series: &[(String, Vec<f64>)],
+) -> String {
+    let totals: Vec<f64> = (0..labels.len())
+        .map(|i| series.iter().filter_map(|(_, v)| v.get(i)).sum())
+        .collect();
+    // Head room for the legend, a line a series, above the tallest bar.
+    let room = 1.15 + 0.07 * series.len() as f64;
+    let ymax = totals.iter().copied().fold(0.0f64, f64::max).max(1.0) * room;
+    let frame = Frame {
+        title,
+        labels: labels.to_vec(),
+        y: 0.0..ymax,
+        y_desc,
+        x_desc,
+        legend: SeriesLabelPosition::UpperRight,
+    };
+    period_chart(frame, |chart| {
+        let mut base = vec![0.0; labels.len()];
+        for ((name, values), colour) in series.iter().zip(PALETTE.iter().cycle()) {
+            let colour = *colour;
+            let bars: Vec<Rectangle<(SegmentValue<usize>, f64)>> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let (from, to) = (base[i], base[i] + v);
+                    base[i] = to;
+                    let mut bar = Rectangle::new(
+                        [
+                            (SegmentValue::Exact(i), from),
+                            (SegmentValue::Exact(i + 1), to),
+                        ],
+                        colour.filled(),
+                    );
+                    bar.set_margin(0, 0, 14, 14);
+                    bar
+                })
+                .collect();
+            chart
+                .draw_series(bars)?
+                .label(name.as_str())
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.filled())
+                });
+        }
+        Ok(())
+    })
+}
+
 /// Lines over periods (`x_desc`: "Month", "ISO week"), one per named series, in the house
 /// colours.
 pub fn lines_svg(

@@ -14,6 +14,7 @@ pub mod indicator;
 pub mod outlook;
 pub mod port_call;
 pub mod reliability;
+pub mod split;
 pub mod week;
 
 pub use port_call::{

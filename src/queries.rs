@@ -6,6 +6,7 @@ pub mod balance;
 pub mod congestion;
 pub mod forecast;
 pub mod outlook;
+pub mod outlook_view;
 pub mod reliability;
 
 use crate::chart;
@@ -37,6 +38,14 @@ pub fn local_stamp(now: DateTime<Utc>, tz: &chrono_tz::Tz) -> String {
         .to_string()
 }
 
+/// The moment pages compute for: now, to the minute. The outlook's draws are seeded by their
+/// moment, so a page and its downloads asked for in the same minute give the same figures.
+pub fn page_now() -> DateTime<Utc> {
+    use chrono::DurationRound;
+    let now = Utc::now();
+    now.duration_trunc(Duration::minutes(1)).unwrap_or(now)
+}
+
 /// How far back a call that has not departed still counts as being at the port.
 const OPEN_CALL_LOOKBACK: Duration = Duration::days(30);
 
@@ -57,21 +66,7 @@ pub async fn indicator(
     let weekly = tokio::task::spawn_blocking(move || data.at(now, n as usize))
         .await
         .expect("the outlook does not panic");
-    let rows: Vec<WeekRow> = weekly
-        .weeks
-        .into_iter()
-        .map(|w| WeekRow {
-            iso_week: w.iso_week,
-            start: w.start,
-            import_teu: w.import_teu.p50,
-            p10: w.import_teu.p10,
-            p90: w.import_teu.p90,
-            vessels: w.vessels.round() as u32,
-            year_ago_teu: w.year_ago_teu,
-            wow_pct: w.wow_pct,
-            yoy_pct: w.yoy_pct,
-        })
-        .collect();
+    let rows: Vec<WeekRow> = weekly.weeks.iter().map(week_row).collect();
 
     // One read of the statistics for the forecast and the balance.
     let stats = store.monthly_stats(&locode).await?;
@@ -100,6 +95,21 @@ pub async fn indicator(
         at_anchor: counts.at_anchor,
         at_berth: counts.at_berth,
     })
+}
+
+/// A week of the outlook as pages show it.
+fn week_row(w: &outlook::OutlookWeek) -> WeekRow {
+    WeekRow {
+        iso_week: w.iso_week.clone(),
+        start: w.start.clone(),
+        import_teu: w.import_teu.p50,
+        p10: w.import_teu.p10,
+        p90: w.import_teu.p90,
+        vessels: w.vessels.round() as u32,
+        year_ago_teu: w.year_ago_teu,
+        wow_pct: w.wow_pct,
+        yoy_pct: w.yoy_pct,
+    }
 }
 
 /// Months of forecast the public page shows.

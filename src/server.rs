@@ -10,6 +10,7 @@ use axum::{Json, Router};
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
 pub fn leptos_options(settings: &Settings) -> LeptosOptions {
@@ -27,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(crate::api::router())
         .merge(crate::downloads::router())
+        .merge(crate::embed::router())
         .merge(crate::live::router())
         .leptos_routes_with_context(&state, routes, || (), {
             let options = state.leptos_options.clone();
@@ -34,8 +36,36 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(TraceLayer::new_for_http())
+        // A handler that panics answers with the app's own error page, not a dropped connection.
+        .layer(CatchPanicLayer::custom(internal_error_page))
         .with_state(state)
 }
+
+/// The 500 page, in the app's look (its stylesheet and header), for a request whose handler
+/// panicked: nothing of the panic is shown, it goes to the log.
+fn internal_error_page(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let what = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown");
+    tracing::error!(panic = what, "request handler panicked");
+    (
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        axum::response::Html(INTERNAL_ERROR_HTML),
+    )
+        .into_response()
+}
+
+const INTERNAL_ERROR_HTML: &str = r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/>
+<title>Something went wrong · portsignal</title><link rel="stylesheet" href="/pkg/portsignal.css"/></head>
+<body><header class="site-header"><a class="brand" href="/">portsignal</a>
+<span class="tagline">Container volume heading for the port</span></header>
+<main><section class="error-page"><h1>Something went wrong on our side</h1>
+<p>The page could not be made; the error is in the server's log. Try again in a moment, or
+<a href="/">go back to the signal</a>.</p></section></main></body></html>"#;
 
 /// The process is up and serving. (Readiness, with the database, comes with `/readyz`.)
 async fn healthz() -> Json<serde_json::Value> {

@@ -45,6 +45,38 @@ pub struct WeekRow {
     pub yoy_pct: Option<f64>,
 }
 
+/// Weeks the outlook page offers, and its default.
+pub const OUTLOOK_WEEKS: [u32; 3] = [3, 6, 8];
+pub const DEFAULT_OUTLOOK_WEEKS: u32 = 6;
+
+/// The weekly outlook by terminal and carrier.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutlookView {
+    pub port: String,
+    pub port_name: String,
+    pub time_zone: String,
+    /// RFC 3339 UTC, to the minute, and the same in the port's local time.
+    pub as_of: String,
+    pub as_of_local: String,
+    pub weeks: Vec<WeekRow>,
+    /// Per week (as `weeks`): expected import TEU, laden and by rail.
+    pub expected: Vec<crate::domain::split::Split>,
+    pub terminals: Vec<GroupRow>,
+    pub carriers: Vec<GroupRow>,
+    /// The band with the same weeks a year earlier; expected TEU stacked by terminal.
+    pub chart_svg: String,
+    pub terminals_svg: String,
+}
+
+/// One terminal's or carrier's expected import TEU in each week shown, and its split over them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupRow {
+    pub key: String,
+    pub name: String,
+    pub weekly_teu: Vec<f64>,
+    pub total: crate::domain::split::Split,
+}
+
 /// Congestion: the queue at anchor now and waiting times by week.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CongestionView {
@@ -256,6 +288,13 @@ pub fn month_label(month: &str) -> String {
 /// Unsigned percentage with one decimal.
 pub fn share(x: f64) -> String {
     format!("{x:.1}\u{a0}%")
+}
+
+/// The outlook page's weeks: one it offers, else its default.
+pub fn outlook_weeks(requested: Option<u32>) -> u32 {
+    requested
+        .filter(|w| OUTLOOK_WEEKS.contains(w))
+        .unwrap_or(DEFAULT_OUTLOOK_WEEKS)
 }
 
 /// Clamps a requested horizon into what the page supports.

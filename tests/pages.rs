@@ -328,3 +328,266 @@ async fn the_congestion_page_shows_the_queue_and_waits_the_domain_finds() {
         );
     }
 }
+
+/// The `datetime` of the page's first `<time>`: the moment it was computed for.
+fn page_as_of(html: &str) -> chrono::DateTime<chrono::Utc> {
+    let at = html.find("<time datetime=\"").expect("the page says when") + 16;
+    html[at..at + html[at..].find('"').unwrap()]
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_outlook_page_shows_the_domains_outlook_by_terminal_and_carrier() {
+    use portsignal::queries::outlook::OutlookData;
+    let d = demo().await;
+    let (status, _, html) = get(&d, "/outlook?weeks=6").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = text(&html);
+    // The same outlook, computed here for the moment the page names.
+    let as_of = page_as_of(&html);
+    let data = OutlookData::load(d.state.store.as_ref(), "USLAX", as_of, as_of, 6)
+        .await
+        .unwrap();
+    let outlook = data.at(as_of, 6);
+    assert_eq!(outlook.weeks.len(), 6);
+    for w in &outlook.weeks {
+        let cells = row_cells(&html, "week", &w.iso_week);
+        assert_eq!(cells[1], teu(w.import_teu.p10), "{cells:?}");
+        assert_eq!(cells[2], teu(w.import_teu.p50), "{cells:?}");
+        assert_eq!(cells[3], teu(w.import_teu.p90), "{cells:?}");
+        assert_eq!(cells[6], teu(w.expected.teu), "{cells:?}");
+        assert_eq!(cells[7], teu(w.expected.laden), "{cells:?}");
+        assert_eq!(cells[9], teu(w.expected.rail), "{cells:?}");
+        // Terminals and carriers each add up to the week's expected TEU (rounding aside).
+        for groups in [&w.by_terminal, &w.by_carrier] {
+            let sum: f64 = groups.iter().map(|g| g.split.teu).sum();
+            assert!((sum - w.expected.teu).abs() <= groups.len() as f64, "{sum}");
+        }
+    }
+    // The largest terminal's row: its TEU in each week and its laden share over all.
+    let terminals = d.state.store.terminals("USLAX").await.unwrap();
+    let mut totals: Vec<(String, f64, f64)> = Vec::new();
+    for w in &outlook.weeks {
+        for g in &w.by_terminal {
+            match totals.iter_mut().find(|t| t.0 == g.key) {
+                Some(t) => {
+                    t.1 += g.split.teu;
+                    t.2 += g.split.laden;
+                }
+                None => totals.push((g.key.clone(), g.split.teu, g.split.laden)),
+            }
+        }
+    }
+    totals.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let (key, total, laden) = &totals[0];
+    assert!(terminals.iter().any(|t| &t.code == key), "{key}");
+    let cells = row_cells(&html, "key", key);
+    let first_week = outlook.weeks[0]
+        .by_terminal
+        .iter()
+        .find(|g| &g.key == key)
+        .map_or(0.0, |g| g.split.teu);
+    assert_eq!(cells[1], teu(first_week), "{cells:?}");
+    assert_eq!(cells[7], teu(*total), "{cells:?}");
+    assert_eq!(cells[8], teu(*laden), "{cells:?}");
+    // Most import TEU are laden, and Los Angeles sends about a quarter inland by rail.
+    let (all, laden, rail) = outlook.weeks.iter().fold((0.0, 0.0, 0.0), |a, w| {
+        (
+            a.0 + w.expected.teu,
+            a.1 + w.expected.laden,
+            a.2 + w.expected.rail,
+        )
+    });
+    assert!((0.6..0.98).contains(&(laden / all)), "{}", laden / all);
+    assert!((0.05..0.5).contains(&(rail / all)), "{}", rail / all);
+    assert!(html.contains("By carrier"));
+    assert!(html.contains("Expected import TEU by terminal"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_offers_its_numbers_and_charts_as_downloads() {
+    let d = demo().await;
+    let pages = [
+        ("/", "signal", vec!["signal.svg"]),
+        (
+            "/outlook",
+            "outlook",
+            vec!["outlook.svg", "outlook-terminals.svg"],
+        ),
+        ("/arrivals", "arrivals", vec![]),
+        (
+            "/balance",
+            "balance",
+            vec!["balance-volumes.svg", "balance-ratio.svg"],
+        ),
+        ("/reliability", "reliability", vec!["reliability.svg"]),
+        ("/congestion", "congestion", vec!["congestion.svg"]),
+        ("/accuracy", "accuracy", vec!["accuracy.svg"]),
+    ];
+    for (path, page, charts) in pages {
+        let (status, _, html) = get(&d, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        // Every link the page offers answers with its kind of file.
+        let links: Vec<String> = html
+            .match_indices("href=\"/download/")
+            .map(|(at, _)| {
+                let rest = &html[at + 6..];
+                rest[..rest.find('"').unwrap()].replace("&amp;", "&")
+            })
+            .collect();
+        assert_eq!(links.len(), 2 + charts.len(), "{path}: {links:?}");
+        for link in &links {
+            let (status, kind, body) = get(&d, link).await;
+            assert_eq!(status, StatusCode::OK, "{link}");
+            let name = link.split('?').next().unwrap();
+            if name.ends_with(".csv") {
+                assert_eq!(kind, "text/csv; charset=utf-8");
+                // Nothing is scored in a fresh demo without its record: the header alone.
+                let least = if page == "accuracy" { 1 } else { 2 };
+                assert!(body.lines().count() >= least, "{link}: {body}");
+            } else if name.ends_with(".json") {
+                let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+                assert_eq!(json["port"], "USLAX", "{link}");
+                assert!(
+                    !body.contains("<svg"),
+                    "{link}: charts stay out of the numbers"
+                );
+            } else {
+                assert_eq!(kind, "image/svg+xml");
+                assert!(body.starts_with("<svg role=\"img\""), "{link}");
+            }
+        }
+        for chart in charts {
+            assert!(links
+                .iter()
+                .any(|l| l.starts_with(&format!("/download/{chart}?"))));
+        }
+        assert!(links
+            .iter()
+            .any(|l| l.starts_with(&format!("/download/{page}.csv?"))));
+    }
+    // The outlook's CSV holds the page's figures for the same minute.
+    let (_, _, html) = get(&d, "/outlook?weeks=3").await;
+    let (_, _, csv) = get(&d, "/download/outlook.csv?port=USLAX&weeks=3").await;
+    let html = text(&html);
+    let port_rows: Vec<Vec<&str>> = csv
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|r| r[1] == "port")
+        .collect();
+    assert_eq!(port_rows.len(), 3);
+    if page_as_of(&html) == portsignal::queries::page_now() {
+        let week = port_rows[0][0];
+        let cells = row_cells(&html, "week", week);
+        assert_eq!(cells[6], teu(port_rows[0][3].parse().unwrap()), "{cells:?}");
+        assert_eq!(cells[2], teu(port_rows[0][9].parse().unwrap()), "{cells:?}");
+    }
+    // The arrivals download holds the whole selection, not one page of it.
+    let (_, _, html) = get(&d, "/arrivals").await;
+    let total: usize = text(&html)
+        .split(" calls · page")
+        .next()
+        .unwrap()
+        .rsplit('>')
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let (_, _, csv) = get(&d, "/download/arrivals.csv").await;
+    assert!(total > 50, "{total}");
+    assert_eq!(csv.lines().count(), 1 + total);
+    for bad in [
+        "/download/outlook-secrets.csv",
+        "/download/nothing.svg",
+        "/download/outlook",
+    ] {
+        assert_eq!(get(&d, bad).await.0, StatusCode::NOT_FOUND, "{bad}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embed_card_shows_the_public_outlook_alone() {
+    let d = demo().await;
+    let (status, kind, html) = get(&d, "/embed/outlook?port=uslax").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(kind, "text/html; charset=utf-8");
+    let html = text(&html);
+    assert!(html.starts_with("<!DOCTYPE html><html lang=\"en\">"));
+    assert!(html.contains("Imports heading for the Port of Los Angeles"));
+    assert_eq!(html.matches("class=\"week\"").count(), 3);
+    assert!(html.contains("<svg role=\"img\""));
+    // A card, not the app: no script, no navigation, no port selector.
+    assert!(!html.contains("<script"));
+    assert!(!html.contains("site-nav"));
+    // The same figures as the public page for the same minute.
+    let (_, _, home) = get(&d, "/?weeks=3").await;
+    let home = text(&home);
+    let week = home.split("data-testid=\"this-week-teu\"").nth(1).unwrap();
+    let week = &week[week.find('>').unwrap() + 1..];
+    let this_week = &week[..week.find('<').unwrap()];
+    let card_week = html.split("class=\"week\"").nth(1).unwrap();
+    let card_figure = card_week.split("<strong>").nth(1).unwrap();
+    let card_figure = &card_figure[..card_figure.find('<').unwrap()];
+    if html.contains(&home.split("<time>").nth(1).unwrap()[..16]) {
+        assert_eq!(card_figure, this_week);
+    }
+    assert_eq!(
+        get(&d, "/embed/outlook?port=NLRTM").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_offer_the_ports_held_and_keep_the_one_chosen() {
+    let d = demo().await;
+    let store = d.state.store.as_ref();
+    let mut batch = portsignal::storage::Batch::default();
+    batch.ports.push(portsignal::domain::Port {
+        locode: "USLGB".into(),
+        name: "Port of Long Beach".into(),
+        time_zone: "America/Los_Angeles".into(),
+    });
+    store.write_batch(&batch).await.unwrap();
+
+    let (status, _, html) = get(&d, "/reliability").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = text(&html);
+    assert!(
+        html.contains("<option value=\"USLAX\" selected"),
+        "default port chosen"
+    );
+    assert!(html.contains("Port of Long Beach (USLGB)"));
+    assert!(html.contains("<form method=\"GET\" action=\"/reliability\""));
+
+    let (status, _, html) = get(&d, "/balance?port=USLGB").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = text(&html);
+    assert!(html.contains("<option value=\"USLGB\" selected"));
+    assert!(html.contains("No monthly statistics imported for USLGB yet"));
+    // Links to the other pages keep the port.
+    assert!(html.contains("href=\"/arrivals?port=USLGB\""));
+    assert!(html.contains("href=\"/outlook?port=USLGB\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_database_gives_a_500_page_in_the_apps_look() {
+    let d = demo().await;
+    let url = format!("sqlite://{}", d._dir.path().join("portsignal.db").display());
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    sqlx::query("DROP TABLE monthly_stats")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let (status, kind, html) = get(&d, "/balance").await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(kind.starts_with("text/html"));
+    let html = text(&html);
+    assert!(html.contains("class=\"site-header\""));
+    assert!(html.contains("The balance is not available"));
+    // Nothing of the database's own words reaches the reader.
+    assert!(!html.to_lowercase().contains("no such table"), "{html}");
+}

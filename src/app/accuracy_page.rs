@@ -2,13 +2,14 @@
 //! page sets them against what happened: error of the median by horizon, which way it leaned,
 //! and how often the P10-P90 band held the actual (about 8 in 10 when the bands are honest).
 
+use super::downloads::Downloads;
 use super::loaded::port_page;
 use crate::view_model::{pct, share, AccuracyView, SeriesAccuracyView};
 use leptos::prelude::*;
 
 #[server(prefix = "/_fn", endpoint = "accuracy")]
 pub async fn get_accuracy(port: Option<String>) -> Result<AccuracyView, ServerFnError> {
-    let (state, port) = super::loaded::state_and_port(port);
+    let (state, port) = super::loaded::state_and_port(port)?;
     crate::queries::accuracy::accuracy_view(state.store.as_ref(), &port, chrono::Utc::now())
         .await
         .map_err(crate::error::AppError::into_server_fn_error)
@@ -38,6 +39,7 @@ fn AccuracyPanel(view: AccuracyView) -> impl IntoView {
             "the band should hold the actual about 8 times in 10. "
             <a href=back>"Back to the outlook"</a>
         </p>
+        <Downloads page="accuracy" port=view.port.clone() charts=vec![("accuracy.svg", "a week ahead against actual")]/>
         {if view.chart_points > 0 {
             view! {
                 <figure class="chart" data-points=view.chart_points inner_html=view.chart_svg.clone()></figure>

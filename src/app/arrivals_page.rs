@@ -3,6 +3,7 @@
 //! late") and expected moves. Filters and order live in the URL (a plain GET form, so they
 //! work without JavaScript and can be shared); long lists come a page at a time.
 
+use super::downloads::Downloads;
 use super::loaded::loaded;
 use crate::domain::arrivals::{ArrivalsQuery, SortKey};
 use crate::domain::VesselStatus;
@@ -17,7 +18,7 @@ pub async fn get_arrivals(
     port: Option<String>,
     query: ArrivalsQuery,
 ) -> Result<ArrivalsView, ServerFnError> {
-    let (state, port) = super::loaded::state_and_port(port);
+    let (state, port) = super::loaded::state_and_port(port)?;
     crate::queries::arrivals::arrivals(state.store.as_ref(), &port, query, chrono::Utc::now())
         .await
         .map_err(crate::error::AppError::into_server_fn_error)
@@ -92,6 +93,11 @@ fn ArrivalsPanel(view: ArrivalsView) -> impl IntoView {
         move |page: usize| q.url(&port, page)
     };
     let (page, pages) = (view.page, view.pages);
+    let download_params = q
+        .url(&port, 1)
+        .split_once('&')
+        .map(|(_, rest)| rest.to_string())
+        .unwrap_or_default();
     view! {
         <h1>"Vessels arriving at the " {view.port_name.clone()}</h1>
         <p class="as-of">
@@ -144,6 +150,12 @@ fn ArrivalsPanel(view: ArrivalsView) -> impl IntoView {
         <p class="count" data-testid="arrivals-count">
             {view.total} " calls · page " {page} " of " {pages}
         </p>
+        <Downloads
+            page="arrivals"
+            port=view.port.clone()
+            charts=vec![]
+            params=download_params
+        />
         <div class="table-wrap">
             <table class="arrivals-table">
                 <caption>"Port calls, by the order chosen; TEU are expected moves"</caption>

@@ -2,13 +2,14 @@
 //! imports per export over time; the run exports are in on a year earlier; yearly totals. The
 //! numbers behind each chart download as CSV and JSON, the charts as SVG.
 
+use super::downloads::Downloads;
 use super::loaded::port_page;
 use crate::view_model::{month_label, pct, teu, BalanceView};
 use leptos::prelude::*;
 
 #[server(prefix = "/_fn", endpoint = "balance")]
 pub async fn get_balance(port: Option<String>) -> Result<BalanceView, ServerFnError> {
-    let (state, port) = super::loaded::state_and_port(port);
+    let (state, port) = super::loaded::state_and_port(port)?;
     crate::queries::balance::balance(state.store.as_ref(), &port)
         .await
         .map_err(crate::error::AppError::into_server_fn_error)
@@ -31,7 +32,6 @@ fn ratio(x: Option<f64>) -> String {
 
 #[component]
 fn BalancePanel(view: BalanceView) -> impl IntoView {
-    let download = |what: &str| format!("/download/{what}?port={}", view.port);
     if view.months.is_empty() {
         return view! {
             <h1>"Imports and exports at the " {view.port_name.clone()}</h1>
@@ -60,12 +60,11 @@ fn BalancePanel(view: BalanceView) -> impl IntoView {
         {view.export_run.clone().map(|s| view! {
             <p class="run" data-testid="export-run">{capitalised(&s)} "."</p>
         })}
-        <p class="downloads">
-            "Download: " <a href=download("balance.csv") download>"CSV"</a> " · "
-            <a href=download("balance.json") download>"JSON"</a> " · charts as SVG: "
-            <a href=download("balance-volumes.svg") download>"volumes"</a> ", "
-            <a href=download("balance-ratio.svg") download>"imports per export"</a>
-        </p>
+        <Downloads
+            page="balance"
+            port=view.port.clone()
+            charts=vec![("balance-volumes.svg", "volumes"), ("balance-ratio.svg", "imports per export")]
+        />
         <figure class="chart" inner_html=view.volumes_svg.clone()></figure>
         <figure class="chart" inner_html=view.ratio_svg.clone()></figure>
         <details class="data" open>

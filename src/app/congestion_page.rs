@@ -1,13 +1,14 @@
 //! `/congestion`: ships waiting at anchor for a berth. The queue now (longest wait first),
 //! the mean wait of the last four weeks, and waiting times by week.
 
+use super::downloads::Downloads;
 use super::loaded::port_page;
 use crate::view_model::CongestionView;
 use leptos::prelude::*;
 
 #[server(prefix = "/_fn", endpoint = "congestion")]
 pub async fn get_congestion(port: Option<String>) -> Result<CongestionView, ServerFnError> {
-    let (state, port) = super::loaded::state_and_port(port);
+    let (state, port) = super::loaded::state_and_port(port)?;
     crate::queries::congestion::congestion(state.store.as_ref(), &port, chrono::Utc::now())
         .await
         .map_err(crate::error::AppError::into_server_fn_error)
@@ -66,6 +67,7 @@ fn CongestionPanel(view: CongestionView) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        <Downloads page="congestion" port=view.port.clone() charts=vec![("congestion.svg", "waits by week")]/>
         <figure class="chart" inner_html=view.trend_svg.clone()></figure>
         <details class="data">
             <summary>"Waits by week"</summary>

@@ -3,64 +3,31 @@
 //! at berth; the week chart with the same numbers as a table; the monthly and full-year
 //! forecast; and a link to how right past forecasts were.
 
-use super::loaded::loaded;
+use super::downloads::Downloads;
+use super::loaded::{loaded, weeks_page};
 use crate::view_model::{month_label, pct, teu, IndicatorView, MonthlyView, HORIZONS};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[server(prefix = "/_fn", endpoint = "indicator")]
 pub async fn get_indicator(
     port: Option<String>,
     weeks: Option<u32>,
 ) -> Result<IndicatorView, ServerFnError> {
-    let state = expect_context::<crate::state::AppState>();
-    crate::queries::indicator(&state, port.as_deref(), weeks, chrono::Utc::now())
+    let state = super::loaded::app_state()?;
+    crate::queries::indicator(&state, port.as_deref(), weeks, crate::queries::page_now())
         .await
         .map_err(crate::error::AppError::into_server_fn_error)
 }
 
 #[component]
 pub fn IndicatorPage() -> impl IntoView {
-    let query = use_query_map();
-    let port = move || query.read().get("port");
-    let weeks = move || {
-        query
-            .read()
-            .get("weeks")
-            .and_then(|w| w.parse::<u32>().ok())
-    };
-    let outlook = Resource::new(
-        move || (port(), weeks()),
-        |(port, weeks)| get_indicator(port, weeks),
-    );
-    super::live::refetch_on_change(port, move || outlook.refetch());
-    let shown = move || crate::view_model::horizon(weeks());
-    let link = move |h: u32| match port() {
-        Some(p) => format!("/?port={p}&weeks={h}"),
-        None => format!("/?weeks={h}"),
-    };
-
+    let (outlook, weeks_nav) =
+        weeks_page("/", &HORIZONS, crate::view_model::horizon, get_indicator);
     view! {
         <Title text="Import outlook"/>
         <section class="indicator">
-            <nav class="horizon" aria-label="Outlook horizon">
-                <span>"Horizon:"</span>
-                {HORIZONS
-                    .into_iter()
-                    .map(|h| {
-                        view! {
-                            <a
-                                href=move || link(h)
-                                data-weeks=h
-                                aria-current=move || (shown() == h).then_some("true")
-                            >
-                                {format!("{h} weeks")}
-                            </a>
-                        }
-                    })
-                    .collect_view()}
-            </nav>
+            {weeks_nav}
             {loaded(
                 outlook,
                 "Loading the outlook…",
@@ -102,6 +69,12 @@ fn IndicatorPanel(view: IndicatorView) -> impl IntoView {
                 </p>
             }
         })}
+        <Downloads
+            page="signal"
+            port=view.port.clone()
+            charts=vec![("signal.svg", "weekly outlook")]
+            params=format!("weeks={n}")
+        />
         <div class="chart-and-table">
             <figure class="chart" data-weeks=n inner_html=view.chart_svg.clone()></figure>
             <div class="table-wrap">

@@ -2,6 +2,7 @@
 //! over the last 26 weeks: on-time share (within a day either way) and mean delay, port-wide,
 //! by carrier and by service, and the weekly trend.
 
+use super::downloads::Downloads;
 use super::loaded::port_page;
 use crate::domain::reliability::Reliability;
 use crate::view_model::{share, ReliabilityView};
@@ -9,7 +10,7 @@ use leptos::prelude::*;
 
 #[server(prefix = "/_fn", endpoint = "reliability")]
 pub async fn get_reliability(port: Option<String>) -> Result<ReliabilityView, ServerFnError> {
-    let (state, port) = super::loaded::state_and_port(port);
+    let (state, port) = super::loaded::state_and_port(port)?;
     crate::queries::reliability::reliability(state.store.as_ref(), &port, chrono::Utc::now())
         .await
         .map_err(crate::error::AppError::into_server_fn_error)
@@ -99,6 +100,7 @@ fn ReliabilityPanel(view: ReliabilityView) -> impl IntoView {
             }
             .into_any(),
         }}
+        <Downloads page="reliability" port=view.port.clone() charts=vec![("reliability.svg", "on-time share by week")]/>
         <figure class="chart" inner_html=view.trend_svg.clone()></figure>
         <details class="data">
             <summary>"The trend by week"</summary>

@@ -8,6 +8,7 @@
 
 use super::forecast::Band;
 use super::port_call::{CallTimes, PortCall, PortCallEvent};
+pub use super::split::Split;
 use super::week::IsoWeek;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rand::seq::SliceRandom;
@@ -278,7 +279,46 @@ pub struct WeekBand {
     pub rail_teu: f64,
     /// Expected number of vessels arriving.
     pub vessels: f64,
+    /// Expected import TEU (the mean of the draws) with its laden part and its rail part.
+    pub expected: Split,
+    /// The same by terminal (`-` for calls without one) and by carrier, largest first.
+    pub by_terminal: Vec<(String, Split)>,
+    pub by_carrier: Vec<(String, Split)>,
 }
+
+/// Groups' splits (`keys[i]` has `splits[i]`), largest first (then by key), rounded; groups
+/// with nothing expected in the week are left out.
+fn ranked(keys: &[&str], splits: Vec<Split>) -> Vec<(String, Split)> {
+    let mut out: Vec<(String, Split)> = keys
+        .iter()
+        .zip(splits)
+        .map(|(k, v)| (k.to_string(), v.rounded()))
+        .filter(|(_, v)| v.teu > 0.0)
+        .collect();
+    out.sort_by(|a, b| b.1.teu.total_cmp(&a.1.teu).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
+/// Adds `split` to `key`'s group in `groups` (kept ranked).
+pub fn add_to_group(groups: &mut Vec<(String, Split)>, key: &str, split: Split) {
+    match groups.iter_mut().find(|(k, _)| k == key) {
+        Some((_, s)) => s.add(split),
+        None => groups.push((key.to_string(), split)),
+    }
+    groups.sort_by(|a, b| b.1.teu.total_cmp(&a.1.teu).then_with(|| a.0.cmp(&b.0)));
+}
+
+impl WeekBand {
+    /// Adds what has already arrived in the week (`split`, from `terminal` and `carrier`).
+    pub fn add_arrived(&mut self, split: Split, terminal: &str, carrier: &str) {
+        self.expected.add(split);
+        add_to_group(&mut self.by_terminal, terminal, split);
+        add_to_group(&mut self.by_carrier, carrier, split);
+    }
+}
+
+/// How a call without a terminal is listed.
+pub const NO_TERMINAL: &str = "-";
 
 /// A coming call's import TEU: its stated discharge, else its vessel's capacity times the
 /// service's past utilisation (discharged TEU over capacity), else nothing.
@@ -305,6 +345,19 @@ struct Coming<'a> {
     cancel: f64,
     teu: f64,
     rail_teu: f64,
+    /// The call's split for a ratio of 1, and its groups.
+    split: Split,
+    /// Indexes into the terminals and carriers listed.
+    terminal: usize,
+    carrier: usize,
+}
+
+/// The index of `key` in `keys`, added when new.
+fn index_of<'a>(keys: &mut Vec<&'a str>, key: &'a str) -> usize {
+    keys.iter().position(|k| *k == key).unwrap_or_else(|| {
+        keys.push(key);
+        keys.len() - 1
+    })
 }
 
 /// The `weeks` ISO weeks (in `tz`) from the one holding `as_of`: for each, the band of import
@@ -325,9 +378,18 @@ pub fn weekly_outlook<Tz: TimeZone>(
         let offset = (w.start() - first.start()).num_days().div_euclid(7);
         usize::try_from(offset).ok().filter(|i| *i < weeks)
     };
-    let coming: Vec<Coming> = calls
-        .iter()
-        .filter(|c| !c.times.omitted && c.times.actual_berth_arrival.is_none())
+    let waiting = || {
+        calls
+            .iter()
+            .filter(|c| !c.times.omitted && c.times.actual_berth_arrival.is_none())
+    };
+    // Calls whose discharge is an estimate from capacity are split as the stated ones are.
+    let (laden, stated) = waiting().fold((0.0, 0.0), |(l, s), c| {
+        (l + c.expected.discharge_laden, s + c.expected.discharge())
+    });
+    let laden_share = if stated > 0.0 { laden / stated } else { 1.0 };
+    let (mut terminals, mut carriers) = (Vec::new(), Vec::new());
+    let coming: Vec<Coming> = waiting()
         .filter_map(|c| {
             let eta = c.times.latest_eta()?;
             let lead = (eta - as_of).num_minutes() as f64 / 60.0;
@@ -349,6 +411,9 @@ pub fn weekly_outlook<Tz: TimeZone>(
                 cancel,
                 teu,
                 rail_teu: teu * c.rail_share,
+                split: Split::of_call(c, teu, laden_share),
+                terminal: index_of(&mut terminals, c.terminal.as_deref().unwrap_or(NO_TERMINAL)),
+                carrier: index_of(&mut carriers, &c.carrier),
             })
         })
         .collect();
@@ -357,6 +422,9 @@ pub fn weekly_outlook<Tz: TimeZone>(
     // totals[week] holds that week's import TEU in each draw.
     let mut totals: Vec<Vec<f64>> = vec![Vec::with_capacity(DRAWS); weeks];
     let (mut rail, mut vessels) = (vec![0.0; weeks], vec![0.0; weeks]);
+    // Per week, the expected split by terminal and by carrier (sums over draws, divided later).
+    let mut by_terminal = vec![vec![Split::default(); terminals.len()]; weeks];
+    let mut by_carrier = vec![vec![Split::default(); carriers.len()]; weeks];
     for _ in 0..DRAWS {
         let mut draw = vec![0.0; weeks];
         for Coming {
@@ -366,6 +434,9 @@ pub fn weekly_outlook<Tz: TimeZone>(
             cancel,
             teu,
             rail_teu,
+            split,
+            terminal,
+            carrier,
         } in &coming
         {
             let miss = misses.choose(&mut rng).copied().unwrap_or(0.0);
@@ -379,6 +450,9 @@ pub fn weekly_outlook<Tz: TimeZone>(
                 draw[w] += teu * ratio;
                 rail[w] += rail_teu * ratio / DRAWS as f64;
                 vessels[w] += 1.0 / DRAWS as f64;
+                let share = split.scaled(ratio / DRAWS as f64);
+                by_terminal[w][*terminal].add(share);
+                by_carrier[w][*carrier].add(share);
             }
         }
         for (week, teu) in totals.iter_mut().zip(draw) {
@@ -387,12 +461,20 @@ pub fn weekly_outlook<Tz: TimeZone>(
     }
     totals
         .into_iter()
+        .zip(by_terminal.into_iter().zip(by_carrier))
         .enumerate()
-        .map(|(i, mut draws)| WeekBand {
-            week: first.offset(i as i64),
-            import_teu: Band::of(&mut draws),
-            rail_teu: rail[i].round(),
-            vessels: (vessels[i] * 10.0).round() / 10.0,
+        .map(|(i, (mut draws, (in_terminals, in_carriers)))| {
+            let mut expected = Split::default();
+            in_terminals.iter().for_each(|s| expected.add(*s));
+            WeekBand {
+                week: first.offset(i as i64),
+                import_teu: Band::of(&mut draws),
+                rail_teu: rail[i].round(),
+                vessels: (vessels[i] * 10.0).round() / 10.0,
+                expected: expected.rounded(),
+                by_terminal: ranked(&terminals, in_terminals),
+                by_carrier: ranked(&carriers, in_carriers),
+            }
         })
         .collect()
 }

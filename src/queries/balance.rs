@@ -60,19 +60,20 @@ pub fn trailing(months: &[crate::domain::balance::BalanceMonth]) -> Option<Trail
 }
 
 /// The balance as CSV, one row a month.
-pub fn balance_csv(view: &BalanceView) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+pub fn balance_rows(view: &BalanceView) -> Vec<Vec<String>> {
+    let mut rows = vec![[
         "month",
         "loaded_imports",
         "loaded_exports",
         "empties",
         "imports_per_export",
         "exports_yoy_pct",
-    ]);
+    ]
+    .map(String::from)
+    .to_vec()];
     let num = |x: Option<f64>| x.map(|v| format!("{v:.4}")).unwrap_or_default();
     for m in &view.months {
-        let _ = w.write_record([
+        rows.push(vec![
             m.month.clone(),
             m.loaded_imports.to_string(),
             m.loaded_exports.to_string(),
@@ -81,5 +82,5 @@ pub fn balance_csv(view: &BalanceView) -> String {
             num(m.exports_yoy_pct),
         ]);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    rows
 }

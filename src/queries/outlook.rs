@@ -5,7 +5,7 @@ use crate::domain::forecast::Band;
 use crate::domain::indicator::{volumes_by_week, week_start_utc};
 use crate::domain::outlook::{
     cancellation_lead, eta_misses, import_teu, known_at, service_utilisation, weekly_outlook,
-    History, MissHistory, VolumeHistory,
+    History, MissHistory, Split, VolumeHistory, NO_TERMINAL,
 };
 use crate::domain::{IsoWeek, PortCall, PortCallEvent};
 use crate::error::AppError;
@@ -34,6 +34,26 @@ pub struct OutlookWeek {
     pub yoy_pct: Option<f64>,
     /// Import TEU of the same ISO week a year earlier.
     pub year_ago_teu: Option<f64>,
+    /// Expected import TEU (mean of the draws, with what has arrived), laden and by rail.
+    pub expected: Split,
+    /// The same by terminal (`-`: none named) and by carrier, largest first.
+    pub by_terminal: Vec<GroupSplit>,
+    pub by_carrier: Vec<GroupSplit>,
+}
+
+/// One terminal's or carrier's expected import TEU in a week.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GroupSplit {
+    pub key: String,
+    #[serde(flatten)]
+    pub split: Split,
+}
+
+fn groups(groups: Vec<(String, Split)>) -> Vec<GroupSplit> {
+    groups
+        .into_iter()
+        .map(|(key, split)| GroupSplit { key, split })
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -239,17 +259,23 @@ impl OutlookData {
                 if let Some(volume) = before.get(&b.week) {
                     b.import_teu = b.import_teu.shifted(volume.import_teu.round());
                     b.vessels += f64::from(volume.vessels);
+                    let week = b.week;
                     let in_week = |c: &&PortCall| {
                         c.times
                             .actual_berth_arrival
                             .map(|a| IsoWeek::of(a.with_timezone(&tz).date_naive()))
-                            == Some(b.week)
+                            == Some(week)
                     };
-                    let rail: f64 = arrived
-                        .iter()
-                        .filter(in_week)
-                        .map(|c| c.best_discharge_teu() * c.rail_share)
-                        .sum();
+                    let mut rail = 0.0;
+                    for c in arrived.iter().filter(in_week) {
+                        let split = Split::of_call(c, c.best_discharge_teu(), 1.0);
+                        rail += split.rail;
+                        b.add_arrived(
+                            split.rounded(),
+                            c.terminal.as_deref().unwrap_or(NO_TERMINAL),
+                            &c.carrier,
+                        );
+                    }
                     b.rail_teu += rail.round();
                 }
                 let year_ago_teu = year_ago
@@ -264,6 +290,9 @@ impl OutlookData {
                     wow_pct: pct(b.import_teu.p50, previous),
                     yoy_pct: pct(b.import_teu.p50, year_ago_teu),
                     year_ago_teu,
+                    expected: b.expected,
+                    by_terminal: groups(b.by_terminal),
+                    by_carrier: groups(b.by_carrier),
                 };
                 previous = Some(b.import_teu.p50);
                 row

@@ -1,0 +1,31 @@
+import { test, expect } from '@playwright/test';
+import { watchConsole } from './support';
+
+// One screenshot of every page, hydrated, for the CI artifacts (target/screenshots) and the
+// README. Each page must also hydrate without a console error or warning.
+const pages = [
+  ['signal', '/'],
+  ['outlook', '/outlook'],
+  ['arrivals', '/arrivals'],
+  ['balance', '/balance'],
+  ['reliability', '/reliability'],
+  ['congestion', '/congestion'],
+  ['accuracy', '/accuracy'],
+  ['not-found', '/no-such-page'],
+];
+
+for (const [name, path] of pages) {
+  test(`screenshot of ${path}`, async ({ page }) => {
+    const problems = watchConsole(page);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const response = await page.goto(path);
+    expect(response?.status()).toBe(name === 'not-found' ? 404 : 200);
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    await expect(page.locator('h1')).toBeVisible();
+    await page.screenshot({ path: `../target/screenshots/${name}.png`, fullPage: true });
+    // The first screenful too: what the README shows.
+    await page.screenshot({ path: `../target/screenshots/${name}-top.png` });
+    // A 404 logs the failed request itself; nothing else may complain.
+    expect(problems.filter((p) => !(name === 'not-found' && p.includes('404')))).toEqual([]);
+  });
+}
