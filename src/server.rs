@@ -136,3 +136,19 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutting down: finishing requests in flight");
 }
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn a_panic_answers_500_with_the_apps_page_and_nothing_of_the_panic() {
+        use http_body_util::BodyExt;
+        let response = super::internal_error_page(Box::new("secret detail".to_string()));
+        assert_eq!(response.status(), axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let html = String::from_utf8_lossy(&body);
+        assert!(html.contains("class=\"site-header\""));
+        assert!(html.contains("/pkg/portsignal.css"));
+        assert!(html.contains("Something went wrong on our side"));
+        assert!(!html.contains("secret detail"));
+    }
+}

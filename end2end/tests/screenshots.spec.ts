@@ -29,3 +29,18 @@ for (const [name, path] of pages) {
     expect(problems.filter((p) => !(name === 'not-found' && p.includes('404')))).toEqual([]);
   });
 }
+
+// On a phone the page fits the screen's width: wide tables scroll inside their own box, the
+// header wraps.
+for (const [name, path] of pages) {
+  test(`${path} fits a phone's width`, async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(path);
+    await expect(page.locator('h1')).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    if (name === 'signal' || name === 'arrivals') {
+      await page.screenshot({ path: `../target/screenshots/${name}-phone.png` });
+    }
+  });
+}
