@@ -143,7 +143,10 @@ mod tests {
     async fn a_panic_answers_500_with_the_apps_page_and_nothing_of_the_panic() {
         use http_body_util::BodyExt;
         let response = super::internal_error_page(Box::new("secret detail".to_string()));
-        assert_eq!(response.status(), axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            response.status(),
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR
+        );
         let body = response.into_body().collect().await.unwrap().to_bytes();
         let html = String::from_utf8_lossy(&body);
         assert!(html.contains("class=\"site-header\""));
