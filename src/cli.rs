@@ -16,6 +16,7 @@ use progress::ImportProgress;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
+mod accounts;
 mod progress;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -71,6 +72,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Port(PortCommand::Add(args)) => port_add(store.as_ref(), args).await,
         Command::Token(TokenCommand::Create(args)) => token_create(store.as_ref(), args).await,
+        Command::Org(command) => accounts::org(store.as_ref(), command).await,
+        Command::User(command) => accounts::user(store.as_ref(), command).await,
         Command::Token(TokenCommand::List) => {
             for t in store.tokens().await? {
                 let used = t

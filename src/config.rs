@@ -38,6 +38,12 @@ pub enum Command {
     /// Manage API tokens for data providers.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manage the organisations users belong to.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Manage user accounts: port staff, cargo owners, admins.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Forecast a port's volumes.
     #[command(subcommand)]
     Forecast(ForecastCommand),
@@ -132,6 +138,60 @@ pub struct TokenCreateArgs {
     /// Who the token is for.
     #[arg(long, default_value = "")]
     pub label: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Add an organisation; a cargo owner's names the carriers and services it follows.
+    Add(OrgAddArgs),
+    /// List the organisations with what they follow.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct OrgAddArgs {
+    pub name: String,
+    /// A carrier (`MSK`) or one of its services (`MSK:TP6`) the organisation follows; repeat.
+    #[arg(long = "follows")]
+    pub follows: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user. The password is read from standard input with --password-stdin; else one
+    /// is generated and printed once.
+    Add(UserAddArgs),
+    /// Give a user a new password (generated and printed once, or --password-stdin); every
+    /// session of the user ends.
+    ResetPassword(UserPasswordArgs),
+    /// End every session of a user ("log out everywhere").
+    Logout(UserEmailArgs),
+    /// List the users (never their passwords).
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    pub email: String,
+    #[arg(long, value_enum)]
+    pub role: crate::accounts::UserRole,
+    /// The organisation (by name) the user belongs to.
+    #[arg(long)]
+    pub org: String,
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UserPasswordArgs {
+    pub email: String,
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UserEmailArgs {
+    pub email: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,6 +13,8 @@ pub mod storage;
 pub mod view_model;
 
 #[cfg(feature = "ssr")]
+pub mod accounts;
+#[cfg(feature = "ssr")]
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod auth;

@@ -11,6 +11,7 @@ mod sqlite;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
+use crate::accounts::{Follow, NewUser, Organisation, User};
 use crate::auth::{ApiToken, NewToken};
 use crate::domain::accuracy::{ForecastKind, IssuedForecast};
 use crate::domain::{MonthlyStats, Port, PortCall, PortCallEvent, Terminal, Vessel};
@@ -192,6 +193,35 @@ pub trait Storage: Send + Sync {
     async fn touch_token(&self, id: i64, at: DateTime<Utc>) -> Result<()>;
     /// Returns false when there is no such token or it was revoked already.
     async fn revoke_token(&self, id: i64, at: DateTime<Utc>) -> Result<bool>;
+
+    // Accounts (see `crate::accounts`).
+    /// A new organisation following `follows`; its id. A name taken already is an error.
+    async fn create_organisation(
+        &self,
+        name: &str,
+        follows: &[Follow],
+        at: DateTime<Utc>,
+    ) -> Result<i64>;
+    async fn organisations(&self) -> Result<Vec<Organisation>>;
+    async fn create_user(&self, user: &NewUser) -> Result<i64>;
+    /// The user with this (lower-case) e-mail address and their password hash.
+    async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>>;
+    async fn user(&self, id: i64) -> Result<Option<User>>;
+    async fn users(&self) -> Result<Vec<User>>;
+    /// Sets the password hash and raises the session epoch (older sessions end).
+    async fn set_password(&self, id: i64, hash: &str) -> Result<bool>;
+    /// Raises the session epoch: every session of the user ends.
+    async fn end_sessions(&self, id: i64) -> Result<bool>;
+    /// Server-side sessions: a record's JSON by id, while it has not expired.
+    async fn load_session(&self, id: &str, now: DateTime<Utc>) -> Result<Option<String>>;
+    async fn save_session(&self, id: &str, data: &str, expires_at: DateTime<Utc>) -> Result<()>;
+    async fn delete_session(&self, id: &str) -> Result<()>;
+    async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64>;
+    /// Failed logins under `key` (an account or an address) since `since`, after noting one
+    /// more at `at` when `at` is given.
+    async fn login_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()>;
+    async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<i64>;
+    async fn clear_login_failures(&self, key: &str) -> Result<()>;
 }
 
 /// Opens (creating and migrating) the store a URL names. SQLite is the default: with no

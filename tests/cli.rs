@@ -748,3 +748,150 @@ async fn forecast_prints_the_api_json_or_a_table_and_backtest_scores_each_model(
     ]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("series 'teu' is not one of total_teu"));
 }
+
+#[test]
+fn organisations_and_users_are_managed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data").display().to_string();
+    let cmd = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--data-dir", &data]);
+        portsignal(&all, &[])
+    };
+    let run = |args: &[&str]| cmd(args).output().unwrap();
+    let out = run(&[
+        "org",
+        "add",
+        "Harbour Imports",
+        "--follows",
+        "MSK",
+        "--follows",
+        "cma:prx2",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(run(&["org", "add", "Port of LA"]).status.success());
+    let line = fails_with_one_line(cmd(&["org", "add", "Harbour Imports"]));
+    assert!(line.contains("exists already"), "{line}");
+    let line = fails_with_one_line(cmd(&["org", "add", "X", "--follows", "M S K"]));
+    assert!(line.contains("CARRIER:SERVICE"), "{line}");
+    let list = String::from_utf8(run(&["org", "list"]).stdout).unwrap();
+    assert!(list.contains("Harbour Imports\tCMA:PRX2,MSK"), "{list}");
+
+    // A generated password is printed once, on standard output alone.
+    let out = run(&[
+        "user",
+        "add",
+        "Ana@Example.org",
+        "--role",
+        "owner",
+        "--org",
+        "Harbour Imports",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let generated = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert_eq!(generated.len(), 20);
+    let line = fails_with_one_line(cmd(&[
+        "user",
+        "add",
+        "ana@example.org",
+        "--role",
+        "staff",
+        "--org",
+        "Port of LA",
+    ]));
+    assert!(line.contains("exists already"), "{line}");
+    let line = fails_with_one_line(cmd(&[
+        "user",
+        "add",
+        "bob@example.org",
+        "--role",
+        "staff",
+        "--org",
+        "Nobody",
+    ]));
+    assert!(line.contains("no organisation 'Nobody'"), "{line}");
+
+    // A chosen password comes on standard input, and must be long enough.
+    let with_stdin = |args: &[&str], input: &str| {
+        let mut child = cmd(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let add_bob = [
+        "user",
+        "add",
+        "bob@example.org",
+        "--role",
+        "staff",
+        "--org",
+        "Port of LA",
+        "--password-stdin",
+    ];
+    let out = with_stdin(&add_bob, "short\n");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 12 characters"));
+    let out = with_stdin(&add_bob, "dock workers unite\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "a chosen password is not echoed");
+
+    let list = String::from_utf8(run(&["user", "list"]).stdout).unwrap();
+    assert!(
+        list.contains("ana@example.org\towner\tHarbour Imports\tactive"),
+        "{list}"
+    );
+    assert!(
+        list.contains("bob@example.org\tstaff\tPort of LA\tactive"),
+        "{list}"
+    );
+
+    // What is stored verifies against what was printed; a reset replaces it and ends sessions.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let stored = |email: &str| {
+        runtime.block_on(async {
+            let store = portsignal::storage::open(None, std::path::Path::new(&data))
+                .await
+                .unwrap();
+            store.user_by_email(email).await.unwrap().unwrap()
+        })
+    };
+    let (ana, hash) = stored("ana@example.org");
+    assert!(portsignal::accounts::password::verify(&generated, &hash));
+    assert!(portsignal::accounts::password::verify(
+        "dock workers unite",
+        &stored("bob@example.org").1
+    ));
+    let out = run(&["user", "reset-password", "ana@example.org"]);
+    assert!(out.status.success());
+    let fresh = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let (after, hash) = stored("ana@example.org");
+    assert!(portsignal::accounts::password::verify(&fresh, &hash));
+    assert!(!portsignal::accounts::password::verify(&generated, &hash));
+    assert_eq!(after.session_epoch, ana.session_epoch + 1);
+    assert!(run(&["user", "logout", "ana@example.org"]).status.success());
+    assert_eq!(
+        stored("ana@example.org").0.session_epoch,
+        ana.session_epoch + 2
+    );
+}

@@ -89,6 +89,7 @@ contract!(
     tokens_are_found_by_hash_limited_to_ports_and_revoked,
     events_of_many_calls_come_by_call_in_receipt_order,
     issued_forecasts_are_kept_as_first_issued,
+    accounts_organisations_sessions_and_login_failures,
 );
 
 fn t(day: u32, hour: u32) -> DateTime<Utc> {
@@ -969,4 +970,139 @@ async fn issued_forecasts_are_kept_as_first_issued(open: Opener) {
         .await
         .unwrap()
         .is_empty());
+}
+
+async fn accounts_organisations_sessions_and_login_failures(open: Opener) {
+    use portsignal::accounts::{password, Follow, NewUser, UserRole};
+    let store = open().await;
+    let follows = vec![
+        Follow::parse("MSK").unwrap(),
+        Follow::parse("CMA:PRX2").unwrap(),
+    ];
+    let org = store
+        .create_organisation("Harbour Imports", &follows, t(1, 0))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .create_organisation("Harbour Imports", &[], t(1, 0))
+            .await
+            .is_err(),
+        "names are unique"
+    );
+    let staff_org = store
+        .create_organisation("Port of LA", &[], t(1, 0))
+        .await
+        .unwrap();
+    let orgs = store.organisations().await.unwrap();
+    assert_eq!(orgs.len(), 2);
+    let harbour = orgs.iter().find(|o| o.id == org).unwrap();
+    let mut expected = follows.clone();
+    expected.sort();
+    assert_eq!(harbour.follows, expected);
+    assert_eq!(harbour.created_at, t(1, 0));
+
+    let hash = password::hash("a long enough password");
+    let id = store
+        .create_user(&NewUser {
+            email: "ana@example.org".into(),
+            password_hash: hash.clone(),
+            role: UserRole::Owner,
+            organisation_id: Some(org),
+            created_at: t(2, 0),
+        })
+        .await
+        .unwrap();
+    let dup = NewUser {
+        email: "ana@example.org".into(),
+        password_hash: hash.clone(),
+        role: UserRole::Staff,
+        organisation_id: Some(staff_org),
+        created_at: t(2, 0),
+    };
+    assert!(
+        store.create_user(&dup).await.is_err(),
+        "one account per address"
+    );
+    let (user, stored) = store
+        .user_by_email("ana@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored, hash);
+    assert_eq!(
+        (user.id, user.role, user.organisation_id),
+        (id, UserRole::Owner, Some(org))
+    );
+    assert_eq!(user.session_epoch, 0);
+    assert!(store
+        .user_by_email("bob@example.org")
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(store.user(id).await.unwrap().unwrap(), user);
+    assert_eq!(store.users().await.unwrap(), vec![user.clone()]);
+    // A new password, and "log out everywhere", each end the sessions made before.
+    assert!(store.set_password(id, "new-hash").await.unwrap());
+    let (after, stored) = store
+        .user_by_email("ana@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((after.session_epoch, stored.as_str()), (1, "new-hash"));
+    assert!(store.end_sessions(id).await.unwrap());
+    assert_eq!(store.user(id).await.unwrap().unwrap().session_epoch, 2);
+    assert!(!store.end_sessions(id + 100).await.unwrap());
+
+    // Sessions: saved, replaced, found until they expire, deleted.
+    store
+        .save_session("s1", "{\"a\":1}", t(3, 8))
+        .await
+        .unwrap();
+    store
+        .save_session("s1", "{\"a\":2}", t(3, 8))
+        .await
+        .unwrap();
+    store.save_session("s2", "{}", t(3, 1)).await.unwrap();
+    assert_eq!(
+        store.load_session("s1", t(3, 0)).await.unwrap().as_deref(),
+        Some("{\"a\":2}")
+    );
+    assert_eq!(
+        store.load_session("s1", t(3, 8)).await.unwrap(),
+        None,
+        "expired"
+    );
+    assert_eq!(store.delete_expired_sessions(t(3, 2)).await.unwrap(), 1);
+    assert_eq!(store.load_session("s2", t(3, 0)).await.unwrap(), None);
+    store.delete_session("s1").await.unwrap();
+    assert_eq!(store.load_session("s1", t(3, 0)).await.unwrap(), None);
+
+    // Failed logins are counted by key within a window, and cleared.
+    for minute in [0, 1, 2] {
+        store
+            .login_failure(
+                "account:ana@example.org",
+                t(4, 0) + Duration::minutes(minute),
+            )
+            .await
+            .unwrap();
+    }
+    store
+        .login_failure("address:10.0.0.1", t(4, 0))
+        .await
+        .unwrap();
+    let since = |m| t(4, 0) + Duration::minutes(m);
+    let key = "account:ana@example.org";
+    assert_eq!(store.login_failures_since(key, since(0)).await.unwrap(), 3);
+    assert_eq!(store.login_failures_since(key, since(1)).await.unwrap(), 2);
+    store.clear_login_failures(key).await.unwrap();
+    assert_eq!(store.login_failures_since(key, since(0)).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .login_failures_since("address:10.0.0.1", since(0))
+            .await
+            .unwrap(),
+        1
+    );
 }

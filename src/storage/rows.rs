@@ -1,5 +1,6 @@
 //! Row types between SQL and the domain, and the column lists that go with them.
 
+use crate::accounts::{User, UserRole};
 use crate::auth::{ApiToken, Role};
 use crate::domain::accuracy::{ForecastKind, IssuedForecast};
 use crate::domain::forecast::Band;
@@ -346,5 +347,40 @@ impl TryFrom<IssuedRow> for IssuedForecast {
             reproduced: r.reproduced,
             issued_at: r.issued_at,
         })
+    }
+}
+
+pub const USER_COLUMNS: &str =
+    "id, email, role, organisation_id, session_epoch, created_at, disabled_at";
+
+#[derive(sqlx::FromRow)]
+pub struct UserRow {
+    id: i64,
+    email: String,
+    role: String,
+    organisation_id: Option<i64>,
+    session_epoch: i64,
+    created_at: DateTime<Utc>,
+    disabled_at: Option<DateTime<Utc>>,
+    password_hash: String,
+}
+
+impl UserRow {
+    pub fn into_user_and_hash(self) -> Result<(User, String), sqlx::Error> {
+        let role = UserRole::from_code(&self.role).ok_or_else(|| {
+            sqlx::Error::Decode(format!("role: unknown code '{}'", self.role).into())
+        })?;
+        Ok((
+            User {
+                id: self.id,
+                email: self.email,
+                role,
+                organisation_id: self.organisation_id,
+                session_epoch: self.session_epoch,
+                created_at: self.created_at,
+                disabled_at: self.disabled_at,
+            },
+            self.password_hash,
+        ))
     }
 }

@@ -6,6 +6,7 @@
 
 macro_rules! sql_store {
     ($store:ty, $db:ty, $backend:expr) => {
+        use crate::accounts::{Follow, NewUser, Organisation, User};
         use crate::auth::{ApiToken, NewToken};
         use crate::domain::accuracy::{ForecastKind, IssuedForecast};
         use crate::domain::{MonthlyStats, Port, PortCall, PortCallEvent, Terminal, Vessel, CallTimes};
@@ -525,6 +526,11 @@ macro_rules! sql_store {
             async fn clear(&self) -> Result<()> {
                 let mut tx = self.begin_write().await?;
                 for table in [
+                    "sessions",
+                    "login_failures",
+                    "users",
+                    "organisation_follows",
+                    "organisations",
                     "issued_forecasts",
                     "api_token_ports",
                     "api_tokens",
@@ -656,6 +662,196 @@ macro_rules! sql_store {
                 .await?;
                 tx.commit().await?;
                 Ok(done.rows_affected() == 1)
+            }
+
+            async fn create_organisation(
+                &self,
+                name: &str,
+                follows: &[Follow],
+                at: DateTime<Utc>,
+            ) -> Result<i64> {
+                let mut tx = self.begin_write().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO organisations (name, created_at) VALUES ($1, $2) RETURNING id",
+                )
+                .bind(name)
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await?;
+                for f in follows {
+                    sqlx::query(
+                        "INSERT INTO organisation_follows (organisation_id, carrier_code, service_code) \
+                         VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(id)
+                    .bind(&f.carrier)
+                    .bind(f.service.clone().unwrap_or_default())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn organisations(&self) -> Result<Vec<Organisation>> {
+                let orgs: Vec<(i64, String, DateTime<Utc>)> =
+                    sqlx::query_as("SELECT id, name, created_at FROM organisations ORDER BY name")
+                        .fetch_all(self.reader())
+                        .await?;
+                let follows: Vec<(i64, String, String)> = sqlx::query_as(
+                    "SELECT organisation_id, carrier_code, service_code FROM organisation_follows \
+                     ORDER BY organisation_id, carrier_code, service_code",
+                )
+                .fetch_all(self.reader())
+                .await?;
+                Ok(orgs
+                    .into_iter()
+                    .map(|(id, name, created_at)| Organisation {
+                        id,
+                        name,
+                        created_at,
+                        follows: follows
+                            .iter()
+                            .filter(|f| f.0 == id)
+                            .map(|(_, carrier, service)| Follow {
+                                carrier: carrier.clone(),
+                                service: (!service.is_empty()).then(|| service.clone()),
+                            })
+                            .collect(),
+                    })
+                    .collect())
+            }
+
+            async fn create_user(&self, user: &NewUser) -> Result<i64> {
+                let mut tx = self.begin_write().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO users (email, password_hash, role, organisation_id, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(&user.email)
+                .bind(&user.password_hash)
+                .bind(user.role.code())
+                .bind(user.organisation_id)
+                .bind(user.created_at)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>> {
+                let sql = format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1");
+                let row: Option<UserRow> =
+                    sqlx::query_as(&sql).bind(email).fetch_optional(self.reader()).await?;
+                Ok(row.map(UserRow::into_user_and_hash).transpose()?)
+            }
+
+            async fn user(&self, id: i64) -> Result<Option<User>> {
+                let sql = format!("SELECT {USER_COLUMNS}, '' AS password_hash FROM users WHERE id = $1");
+                let row: Option<UserRow> =
+                    sqlx::query_as(&sql).bind(id).fetch_optional(self.reader()).await?;
+                Ok(row.map(|r| r.into_user_and_hash().map(|(u, _)| u)).transpose()?)
+            }
+
+            async fn users(&self) -> Result<Vec<User>> {
+                let sql = format!("SELECT {USER_COLUMNS}, '' AS password_hash FROM users ORDER BY email");
+                let rows: Vec<UserRow> = sqlx::query_as(&sql).fetch_all(self.reader()).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| r.into_user_and_hash().map(|(u, _)| u))
+                    .collect::<std::result::Result<_, _>>()?)
+            }
+
+            async fn set_password(&self, id: i64, hash: &str) -> Result<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(hash)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn end_sessions(&self, id: i64) -> Result<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn load_session(&self, id: &str, now: DateTime<Utc>) -> Result<Option<String>> {
+                Ok(sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
+                    .bind(id)
+                    .bind(now)
+                    .fetch_optional(self.reader())
+                    .await?)
+            }
+
+            async fn save_session(&self, id: &str, data: &str, expires_at: DateTime<Utc>) -> Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+                )
+                .bind(id)
+                .bind(data)
+                .bind(expires_at)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn delete_session(&self, id: &str) -> Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn login_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+                    .bind(key)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2")
+                    .bind(key)
+                    .bind(since)
+                    .fetch_one(self.reader())
+                    .await?)
+            }
+
+            async fn clear_login_failures(&self, key: &str) -> Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM login_failures WHERE key = $1")
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
             }
         }
     };
