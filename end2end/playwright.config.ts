@@ -10,6 +10,8 @@ const external = process.env.PORTSIGNAL_E2E_URL;
 export default defineConfig({
   testDir: './tests',
   timeout: 30_000,
+  // Two workers share two cores with the server: hydration (a 1.3 MB wasm) can take a while.
+  expect: { timeout: 10_000 },
   retries: 0,
   workers: 2,
   reporter: [['list']],

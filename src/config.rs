@@ -295,6 +295,9 @@ pub struct Overrides {
     /// Days of daily weekly outlooks the demo reproduces into the accuracy record.
     #[arg(long, env = "PORTSIGNAL_DEMO_RECORD_DAYS", global = true)]
     pub demo_record_days: Option<u32>,
+    /// Served over https (usually behind a TLS proxy): `Secure` `__Host-` cookies and HSTS.
+    #[arg(long, env = "PORTSIGNAL_HTTPS", global = true)]
+    pub https: Option<bool>,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "PORTSIGNAL_LOG_JSON", global = true)]
     pub log_json: Option<bool>,
@@ -315,6 +318,7 @@ struct FileSettings {
     demo_on_empty: Option<bool>,
     demo_seed: Option<u64>,
     demo_record_days: Option<u32>,
+    https: Option<bool>,
     log_json: Option<bool>,
     log_filter: Option<String>,
 }
@@ -329,6 +333,7 @@ pub struct Settings {
     pub demo_on_empty: bool,
     pub demo_seed: u64,
     pub demo_record_days: u32,
+    pub https: bool,
     pub log_json: bool,
     pub log_filter: String,
 }
@@ -405,6 +410,7 @@ impl Settings {
                 .demo_record_days
                 .or(file.demo_record_days)
                 .unwrap_or(crate::queries::accuracy::DEFAULT_BACKFILL_DAYS),
+            https: o.https.or(file.https).unwrap_or(false),
             log_json: o.log_json.or(file.log_json).unwrap_or(false),
             log_filter: o
                 .log_filter

@@ -30,14 +30,25 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::downloads::router())
         .merge(crate::embed::router())
         .merge(crate::live::router())
-        .leptos_routes_with_context(&state, routes, || (), {
+        .leptos_routes_with_context(&state, routes, crate::security::provide_request_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(TraceLayer::new_for_http())
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(crate::security::provide_request_nonce, shell))
         // A handler that panics answers with the app's own error page, not a dropped connection.
         .layer(CatchPanicLayer::custom(internal_error_page))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::require_same_origin,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::headers,
+        ))
+        .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 

@@ -591,3 +591,140 @@ async fn a_failing_database_gives_a_500_page_in_the_apps_look() {
     // Nothing of the database's own words reaches the reader.
     assert!(!html.to_lowercase().contains("no such table"), "{html}");
 }
+
+/// The response to `request` through the real router.
+async fn send(d: &Demo, request: Request<Body>) -> axum::response::Response {
+    portsignal::server::router(d.state.clone())
+        .oneshot(request)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_response_carries_the_security_headers() {
+    let d = demo().await;
+    let header = |r: &axum::response::Response, name: &str| {
+        r.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    for path in [
+        "/",
+        "/outlook",
+        "/no-such-page",
+        "/api/v1/ports/USLAX/accuracy",
+        "/download/balance.csv",
+        "/embed/outlook",
+        "/healthz",
+    ] {
+        let r = send(&d, Request::get(path).body(Body::empty()).unwrap()).await;
+        assert_eq!(
+            header(&r, "x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            header(&r, "referrer-policy").as_deref(),
+            Some("strict-origin-when-cross-origin"),
+            "{path}"
+        );
+        assert_eq!(
+            header(&r, "strict-transport-security"),
+            None,
+            "{path}: http only"
+        );
+        let csp = header(&r, "content-security-policy").unwrap_or_else(|| panic!("{path}"));
+        assert!(
+            csp.contains("object-src 'none'") && csp.contains("base-uri 'none'"),
+            "{path}: {csp}"
+        );
+        if path == "/embed/outlook" {
+            assert!(csp.contains("frame-ancestors *"), "{csp}");
+            assert_eq!(header(&r, "x-frame-options"), None);
+        } else {
+            assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+            assert_eq!(header(&r, "x-frame-options").as_deref(), Some("DENY"));
+        }
+        let html = r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html");
+        if html && path != "/embed/outlook" {
+            // The policy allows exactly the nonce the page's inline scripts carry.
+            let body = r.into_body().collect().await.unwrap().to_bytes();
+            let body = String::from_utf8_lossy(&body);
+            let nonce = csp
+                .split("'nonce-")
+                .nth(1)
+                .unwrap()
+                .split('\'')
+                .next()
+                .unwrap();
+            assert!(body.contains(&format!("nonce=\"{nonce}\"")), "{path}");
+            assert!(
+                !body.contains("<script>"),
+                "{path}: an inline script without the nonce"
+            );
+        }
+    }
+    // Over https, HSTS too.
+    let mut settings = (*d.state.settings).clone();
+    settings.https = true;
+    let state = portsignal::state::AppState {
+        settings: std::sync::Arc::new(settings),
+        ..d.state.clone()
+    };
+    let r = portsignal::server::router(state)
+        .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn state_changing_requests_must_come_from_this_site() {
+    let d = demo().await;
+    let call = |headers: &[(&str, &str)]| {
+        let mut r = Request::post("/_fn/indicator")
+            .header("content-type", "application/x-www-form-urlencoded");
+        for (k, v) in headers {
+            r = r.header(*k, *v);
+        }
+        r.body(Body::from("port=USLAX&weeks=3")).unwrap()
+    };
+    let ok = send(&d, call(&[("sec-fetch-site", "same-origin")])).await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    let ok = send(
+        &d,
+        call(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000"),
+        ]),
+    )
+    .await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    for refused in [
+        vec![("sec-fetch-site", "cross-site")],
+        vec![
+            ("origin", "https://evil.example"),
+            ("host", "127.0.0.1:3000"),
+        ],
+        vec![],
+    ] {
+        let r = send(&d, call(&refused)).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{refused:?}");
+    }
+    // Token-authenticated endpoints are not cookie-borne: no origin needed, the token decides.
+    let r = send(
+        &d,
+        Request::post("/dcsa/jit/v1/timestamps")
+            .header("content-type", "application/json")
+            .body(Body::from("[]"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}

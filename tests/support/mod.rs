@@ -63,6 +63,7 @@ pub fn app_state(
         demo_on_empty: false,
         demo_seed: 1,
         demo_record_days: 0,
+        https: false,
         log_json: false,
         log_filter: "warn".into(),
     };
