@@ -2,6 +2,7 @@
 //! owner's lists the carriers and services it follows). Data providers use API tokens
 //! (`crate::auth`), the public no account at all. Passwords: `password`.
 
+pub mod login;
 pub mod password;
 
 use chrono::{DateTime, Utc};

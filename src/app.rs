@@ -4,6 +4,7 @@
 //! pass (`SsrMode::Async`), so they are complete without JavaScript; once the wasm has loaded,
 //! links and controls navigate inside the page and fetch through server functions.
 
+mod account;
 mod accuracy_page;
 mod arrivals_page;
 mod balance_page;
@@ -16,6 +17,7 @@ mod outlook_page;
 mod port_select;
 mod reliability_page;
 
+use account::{AccountLine, LoginPage};
 use accuracy_page::AccuracyPage;
 use arrivals_page::ArrivalsPage;
 use balance_page::BalancePage;
@@ -62,10 +64,12 @@ pub fn App() -> impl IntoView {
                 <span class="tagline">"Container volume heading for the port"</span>
                 <SiteNav/>
                 <PortSelect/>
+                <AccountLine/>
             </header>
             <main>
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=IndicatorPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("outlook") view=OutlookPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("accuracy") view=AccuracyPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("balance") view=BalancePage ssr=SsrMode::Async/>

@@ -52,3 +52,5 @@ pub mod cli;
 pub mod security;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod sessions;

@@ -40,6 +40,10 @@ pub fn router(state: AppState) -> Router {
         >(crate::security::provide_request_nonce, shell))
         // A handler that panics answers with the app's own error page, not a dropped connection.
         .layer(CatchPanicLayer::custom(internal_error_page))
+        .layer(crate::sessions::layer(
+            state.store.clone(),
+            state.settings.https,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::security::require_same_origin,
@@ -102,12 +106,15 @@ pub async fn serve(settings: Settings, store: Arc<dyn Storage>) -> anyhow::Resul
     tokio::spawn(issue_forecasts(state.store.clone()));
     tracing::info!(%addr, "serving portsignal on http://{addr}");
     let live = state.live.clone();
-    axum::serve(listener, router(state).into_make_service())
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            live.close();
-        })
-        .await?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        live.close();
+    })
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }
