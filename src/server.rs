@@ -22,8 +22,18 @@ pub fn leptos_options(settings: &Settings) -> LeptosOptions {
         .build()
 }
 
+/// The app's routes, generated once per process. Generating them renders the app with resource
+/// loading suppressed by a process-wide flag: a page rendering at that moment in the same
+/// process would wait forever on its data (leptos-rs/leptos#4773), which tests that build a
+/// router per request hit.
+fn routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     Router::new()
         .route("/healthz", get(healthz))
         .merge(crate::api::router())
