@@ -10,6 +10,7 @@ pub mod congestion;
 #[cfg(feature = "ssr")]
 pub mod forecast;
 pub mod indicator;
+pub mod labour;
 #[cfg(feature = "ssr")]
 pub mod outlook;
 pub mod port_call;
