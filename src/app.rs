@@ -11,6 +11,7 @@ mod balance_page;
 mod congestion_page;
 mod downloads;
 mod indicator_page;
+mod labour_page;
 mod live;
 mod loaded;
 mod outlook_page;
@@ -23,10 +24,11 @@ use arrivals_page::ArrivalsPage;
 use balance_page::BalancePage;
 use congestion_page::CongestionPage;
 use indicator_page::IndicatorPage;
+use labour_page::LabourPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{path, SsrMode, StaticSegment};
 use outlook_page::OutlookPage;
 use port_select::{PortSelect, SiteNav};
 use reliability_page::ReliabilityPage;
@@ -69,6 +71,7 @@ pub fn App() -> impl IntoView {
             <main>
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=IndicatorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/labour") view=LabourPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("outlook") view=OutlookPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("accuracy") view=AccuracyPage ssr=SsrMode::Async/>

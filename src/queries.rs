@@ -5,6 +5,7 @@ pub mod arrivals;
 pub mod balance;
 pub mod congestion;
 pub mod forecast;
+pub mod labour;
 pub mod outlook;
 pub mod outlook_view;
 pub mod reliability;

@@ -77,6 +77,38 @@ pub struct GroupRow {
     pub total: crate::domain::split::Split,
 }
 
+/// Labour planning for port staff: gangs per terminal and shift for the coming days.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LabourView {
+    pub port: String,
+    pub port_name: String,
+    pub time_zone: String,
+    pub as_of_local: String,
+    pub shifts: Vec<crate::domain::labour::Shift>,
+    /// How much more than stated the moves of 1 call in 10 turn out (the P90 of actual over
+    /// stated moves of the last half year's calls; at least 1).
+    pub p90_factor: f64,
+    pub terminals: Vec<TerminalLabour>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TerminalLabour {
+    pub code: String,
+    pub name: String,
+    pub gang_moves_per_hour: f64,
+    pub daily_capacity_teu: f64,
+    pub days: Vec<LabourDay>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LabourDay {
+    /// `YYYY-MM-DD`, local.
+    pub date: String,
+    pub over_capacity: bool,
+    /// In the order of the view's shifts.
+    pub shifts: Vec<crate::domain::labour::ShiftNeed>,
+}
+
 /// Congestion: the queue at anchor now and waiting times by week.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CongestionView {

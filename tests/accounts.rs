@@ -268,3 +268,120 @@ async fn over_https_the_cookie_is_secure_and_host_only() {
     );
     assert!(!cookie.contains("Domain="), "{cookie}");
 }
+
+/// GETs `path` with `cookie` (if any): status and body.
+async fn page(state: &AppState, path: &str, cookie: Option<&str>) -> (StatusCode, String) {
+    let mut request = Request::get(path);
+    if let Some(c) = cookie {
+        request = request.header("cookie", c);
+    }
+    let response = portsignal::server::router(state.clone())
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        String::from_utf8_lossy(&body)
+            .replace("<!-- -->", "")
+            .replace("<!>", ""),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn labour_planning_is_for_staff_and_shows_the_domains_gangs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = with_user(dir.path()).await;
+    let opts = portsignal::demo::DemoOptions {
+        seed: 1,
+        as_of: Utc::now(),
+    };
+    portsignal::demo::load(store.as_ref(), &portsignal::demo::generate(&opts))
+        .await
+        .unwrap();
+    let owners = store
+        .create_organisation("Harbour Imports", &[], Utc::now())
+        .await
+        .unwrap();
+    store
+        .create_user(&NewUser {
+            email: "buyer@harbour.example".into(),
+            password_hash: password::hash(PASSWORD),
+            role: UserRole::Owner,
+            organisation_id: Some(owners),
+            created_at: Utc::now(),
+        })
+        .await
+        .unwrap();
+    let state = support::app_state(store.clone(), dir.path());
+    let cookie_of = |set: Option<String>| set.unwrap().split(';').next().unwrap().to_string();
+    let (_, staff, _, _) = call(&state, "login", &login_form(PASSWORD), None).await;
+    let staff = cookie_of(staff);
+    let (_, owner, _, _) = call(
+        &state,
+        "login",
+        &format!(
+            "email=buyer%40harbour.example&password={}",
+            PASSWORD.replace(' ', "+")
+        ),
+        None,
+    )
+    .await;
+    let owner = cookie_of(owner);
+
+    // Nobody and cargo owners are refused, saying why; the server function likewise.
+    let (status, html) = page(&state, "/staff/labour", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(html.contains("Log in to see labour planning."));
+    assert!(!html.contains("labour-table"));
+    let (status, html) = page(&state, "/staff/labour", Some(&owner)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("Your account may not see labour planning."));
+    let (status, _, _, _) = call(&state, "labour", "", Some(&owner)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _, _) = call(&state, "labour", "", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Staff see every terminal's 14 days, with the gangs the domain computes.
+    let (status, html) = page(&state, "/staff/labour", Some(&staff)).await;
+    assert_eq!(status, StatusCode::OK);
+    let view = portsignal::queries::labour::labour(store.as_ref(), "USLAX", Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        html.matches("class=\"labour-table\"").count(),
+        view.terminals.len()
+    );
+    let busiest = view
+        .terminals
+        .iter()
+        .flat_map(|t| t.days.iter().map(move |d| (t, d)))
+        .max_by(|a, b| {
+            let g = |d: &portsignal::view_model::LabourDay| {
+                d.shifts.iter().map(|s| s.gangs).sum::<u32>()
+            };
+            g(a.1).cmp(&g(b.1))
+        })
+        .unwrap();
+    let (terminal, day) = busiest;
+    assert!(
+        day.shifts.iter().map(|s| s.gangs).sum::<u32>() > 0,
+        "the demo port has work"
+    );
+    let table = &html[html
+        .find(&format!("data-terminal=\"{}\"", terminal.code))
+        .unwrap()..];
+    let row = &table[table.find(&format!("data-date=\"{}\"", day.date)).unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    for s in &day.shifts {
+        assert!(s.gangs_p90 >= s.gangs);
+        assert!(
+            row.contains(&format!("{} ({})", s.gangs, s.gangs_p90)),
+            "{row}"
+        );
+    }
+    // The public page carries nothing of it.
+    let (_, public) = page(&state, "/", None).await;
+    assert!(!public.contains("labour-table") && !public.contains("gangs"));
+}

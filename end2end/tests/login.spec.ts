@@ -43,6 +43,20 @@ test.describe('logging in, hydrated', () => {
       await expect(page.getByTestId('account')).toContainText(`${email} (${role})`);
       // The session cookie is not readable by scripts.
       expect(await page.evaluate(() => document.cookie)).not.toContain('portsignal');
+      if (role === 'staff') {
+        await page.locator('.account').getByRole('link', { name: 'Labour' }).click();
+        await expect(page.locator('h1')).toContainText('Labour planning at the Port of Los Angeles');
+        expect(await page.locator('table.labour-table').count()).toBeGreaterThan(3);
+        await expect(page.locator('table.labour-table').first().locator('tbody tr')).toHaveCount(14);
+      } else {
+        await page.goto('/staff/labour');
+        await expect(page.getByText('Your account may not see labour planning.')).toBeVisible();
+        await expect(page.locator('table.labour-table')).toHaveCount(0);
+        // The browser reports the page's own 403 status; that one is the point.
+        const own = (p: string) => p.includes('status of 403') && p.endsWith('/staff/labour');
+        problems.splice(0, problems.length, ...problems.filter((p) => !own(p)));
+        await page.goto('/');
+      }
       await page.getByRole('button', { name: 'Log out', exact: true }).click();
       await expect(page.locator('.site-header').getByRole('link', { name: 'Log in' })).toBeVisible();
       expect(problems).toEqual([]);

@@ -183,6 +183,8 @@ pub fn AccountLine() -> impl IntoView {
                 match me.await {
                     Ok(Some(account)) => view! {
                         <div class="account" data-testid="account">
+                            {(account.role == "staff" || account.role == "admin")
+                                .then(|| view! { <a href="/staff/labour">"Labour"</a> })}
                             <span>{account.email} " (" {account.role} ")"</span>
                             <ActionForm action=out>
                                 <input type="hidden" name="everywhere" value="false"/>
@@ -199,5 +201,37 @@ pub fn AccountLine() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The caller, when logged in with one of `allowed` roles: else `401` (nobody logged in) or
+/// `403` (another role), said so the page can show it.
+#[cfg(feature = "ssr")]
+pub async fn require_role(
+    allowed: &[crate::accounts::UserRole],
+    what: &str,
+) -> Result<crate::accounts::User, ServerFnError> {
+    use axum::http::StatusCode;
+    let state = super::loaded::app_state()?;
+    let session = session().await?;
+    let user = crate::sessions::user(&session, state.store.as_ref())
+        .await
+        .map_err(internal)?;
+    let deny = |status: StatusCode, message: String| {
+        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+            r.set_status(status);
+        }
+        ServerFnError::ServerError(message)
+    };
+    match user {
+        Some(u) if allowed.contains(&u.role) => Ok(u),
+        Some(_) => Err(deny(
+            StatusCode::FORBIDDEN,
+            format!("Your account may not see {what}."),
+        )),
+        None => Err(deny(
+            StatusCode::UNAUTHORIZED,
+            format!("Log in to see {what}."),
+        )),
     }
 }
