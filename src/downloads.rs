@@ -16,7 +16,83 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/download/{name}", get(download))
+    Router::new()
+        .route("/download/{name}", get(download))
+        .route("/staff/labour.csv", get(labour_csv))
+}
+
+/// The labour plan as CSV for the dispatch hall: port staff and admins only.
+async fn labour_csv(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    use crate::accounts::UserRole;
+    let store = state.store.as_ref();
+    let user = crate::sessions::user(&session, store).await.map_err(|e| {
+        tracing::error!(error = %e, "session store");
+        AppError::LoginRequired("log in to download the labour plan".into())
+    })?;
+    match user {
+        Some(u) if matches!(u.role, UserRole::Staff | UserRole::Admin) => {}
+        Some(_) => {
+            return Err(AppError::Forbidden(
+                "your account may not see labour planning".into(),
+            ))
+        }
+        None => {
+            return Err(AppError::LoginRequired(
+                "log in to download the labour plan".into(),
+            ))
+        }
+    }
+    let port = params
+        .get("port")
+        .map(|p| p.trim().to_uppercase())
+        .unwrap_or_else(|| state.settings.default_port.clone());
+    let view = queries::labour::labour(store, &port, chrono::Utc::now()).await?;
+    let mut rows = vec![row([
+        "terminal",
+        "date",
+        "shift",
+        "moves",
+        "moves_p90",
+        "gangs",
+        "gangs_p90",
+        "over_capacity",
+    ])];
+    for t in &view.terminals {
+        for d in &t.days {
+            for s in &d.shifts {
+                rows.push(vec![
+                    t.code.clone(),
+                    d.date.clone(),
+                    s.shift.clone(),
+                    num(s.moves),
+                    num(s.moves_p90),
+                    s.gangs.to_string(),
+                    s.gangs_p90.to_string(),
+                    d.over_capacity.to_string(),
+                ]);
+            }
+        }
+    }
+    Ok((
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{port}-labour.csv\""),
+            ),
+            // Staff data: never kept by shared caches.
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, no-store".to_string(),
+            ),
+        ],
+        csv_text(&rows),
+    )
+        .into_response())
 }
 
 /// A page's files: its table as CSV rows (header first), its view as JSON, its charts by name.

@@ -18,6 +18,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("a data-provider token is required: Authorization: Bearer <token>")]
     Unauthorized,
+    /// A page or file for logged-in people, asked for without a session.
+    #[error("{0}")]
+    LoginRequired(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -39,6 +42,7 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::LoginRequired(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

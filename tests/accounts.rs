@@ -385,3 +385,48 @@ async fn labour_planning_is_for_staff_and_shows_the_domains_gangs() {
     let (_, public) = page(&state, "/", None).await;
     assert!(!public.contains("labour-table") && !public.contains("gangs"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_labour_plan_downloads_as_csv_for_staff_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = with_user(dir.path()).await;
+    let opts = portsignal::demo::DemoOptions {
+        seed: 1,
+        as_of: Utc::now(),
+    };
+    portsignal::demo::load(store.as_ref(), &portsignal::demo::generate(&opts))
+        .await
+        .unwrap();
+    let state = support::app_state(store.clone(), dir.path());
+    let (status, body) = page(&state, "/staff/labour.csv", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    let (_, cookie, _, _) = call(&state, "login", &login_form(PASSWORD), None).await;
+    let cookie = cookie.unwrap().split(';').next().unwrap().to_string();
+    let (status, csv) = page(&state, "/staff/labour.csv?port=uslax", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "terminal,date,shift,moves,moves_p90,gangs,gangs_p90,over_capacity"
+    );
+    let terminals = store.terminals("USLAX").await.unwrap().len();
+    assert_eq!(lines.len(), 1 + terminals * 14 * 3);
+    // The file says what the page says.
+    let view = portsignal::queries::labour::labour(store.as_ref(), "USLAX", Utc::now())
+        .await
+        .unwrap();
+    let t = &view.terminals[0];
+    let s = &t.days[1].shifts[0];
+    let expected = format!(
+        "{},{},{},{},{},{},{},{}",
+        t.code,
+        t.days[1].date,
+        s.shift,
+        s.moves,
+        s.moves_p90,
+        s.gangs,
+        s.gangs_p90,
+        t.days[1].over_capacity
+    );
+    assert!(lines.contains(&expected.as_str()), "{expected}");
+}

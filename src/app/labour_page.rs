@@ -91,6 +91,10 @@ fn LabourPanel(view: LabourView) -> impl IntoView {
             "plans for moves " {format!("{:.2}", view.p90_factor)}
             " times those stated, as 1 call in 10 turned out over the last half year."
         </p>
+        <p class="downloads">
+            "Download the plan for the dispatch hall: "
+            <a href=format!("/staff/labour.csv?port={}", view.port) download>"CSV"</a>
+        </p>
         {view
             .terminals
             .into_iter()
