@@ -28,19 +28,22 @@ async fn labour_csv(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     use crate::accounts::UserRole;
+    use crate::sessions::Access;
     let store = state.store.as_ref();
-    let user = crate::sessions::user(&session, store).await.map_err(|e| {
-        tracing::error!(error = %e, "session store");
-        AppError::LoginRequired("log in to download the labour plan".into())
-    })?;
-    match user {
-        Some(u) if matches!(u.role, UserRole::Staff | UserRole::Admin) => {}
-        Some(_) => {
+    let access = crate::sessions::access(&session, store, &[UserRole::Staff, UserRole::Admin])
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "session store");
+            AppError::LoginRequired("log in to download the labour plan".into())
+        })?;
+    match access {
+        Access::Allowed(_) => {}
+        Access::Denied => {
             return Err(AppError::Forbidden(
                 "your account may not see labour planning".into(),
             ))
         }
-        None => {
+        Access::NotLoggedIn => {
             return Err(AppError::LoginRequired(
                 "log in to download the labour plan".into(),
             ))
@@ -77,22 +80,17 @@ async fn labour_csv(
             }
         }
     }
-    Ok((
-        [
-            (CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{port}-labour.csv\""),
-            ),
-            // Staff data: never kept by shared caches.
-            (
-                axum::http::header::CACHE_CONTROL,
-                "private, no-store".to_string(),
-            ),
-        ],
+    let mut response = attachment(
+        &format!("{port}-labour.csv"),
+        "text/csv; charset=utf-8",
         csv_text(&rows),
-    )
-        .into_response())
+    );
+    // Staff data: never kept by shared caches.
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
 }
 
 /// A page's files: its table as CSV rows (header first), its view as JSON, its charts by name.
@@ -431,7 +429,12 @@ async fn download(
         _ => return Err(no_such()),
     };
     let file = format!("{port}-{name}");
-    Ok((
+    Ok(attachment(&file, content_type, body))
+}
+
+/// `body` as a file to save under `file`.
+fn attachment(file: &str, content_type: &str, body: String) -> Response {
+    (
         [
             (CONTENT_TYPE, content_type.to_string()),
             (
@@ -441,5 +444,5 @@ async fn download(
         ],
         body,
     )
-        .into_response())
+        .into_response()
 }

@@ -125,6 +125,28 @@ pub async fn user(session: &Session, store: &dyn Storage) -> SessionResult<Optio
     }
 }
 
+/// Whether this session's user may see what `allowed` roles may.
+#[derive(Debug)]
+pub enum Access {
+    Allowed(User),
+    /// Nobody is logged in: `401`.
+    NotLoggedIn,
+    /// Someone is, with another role: `403`.
+    Denied,
+}
+
+pub async fn access(
+    session: &Session,
+    store: &dyn Storage,
+    allowed: &[crate::accounts::UserRole],
+) -> SessionResult<Access> {
+    Ok(match user(session, store).await? {
+        Some(u) if allowed.contains(&u.role) => Access::Allowed(u),
+        Some(_) => Access::Denied,
+        None => Access::NotLoggedIn,
+    })
+}
+
 pub async fn end(session: &Session) -> SessionResult<()> {
     session.flush().await
 }

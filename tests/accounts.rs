@@ -35,6 +35,19 @@ async fn with_user(dir: &std::path::Path) -> (Arc<dyn Storage>, i64) {
     (store, id)
 }
 
+/// [`with_user`], and the demo port as of now.
+async fn with_user_and_demo(dir: &std::path::Path) -> Arc<dyn Storage> {
+    let (store, _) = with_user(dir).await;
+    let opts = portsignal::demo::DemoOptions {
+        seed: 1,
+        as_of: Utc::now(),
+    };
+    portsignal::demo::load(store.as_ref(), &portsignal::demo::generate(&opts))
+        .await
+        .unwrap();
+    store
+}
+
 /// POSTs a form to a server function from this site; status, Set-Cookie, body.
 async fn call(
     state: &AppState,
@@ -292,14 +305,7 @@ async fn page(state: &AppState, path: &str, cookie: Option<&str>) -> (StatusCode
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn labour_planning_is_for_staff_and_shows_the_domains_gangs() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, _) = with_user(dir.path()).await;
-    let opts = portsignal::demo::DemoOptions {
-        seed: 1,
-        as_of: Utc::now(),
-    };
-    portsignal::demo::load(store.as_ref(), &portsignal::demo::generate(&opts))
-        .await
-        .unwrap();
+    let store = with_user_and_demo(dir.path()).await;
     let owners = store
         .create_organisation("Harbour Imports", &[], Utc::now())
         .await
@@ -389,14 +395,7 @@ async fn labour_planning_is_for_staff_and_shows_the_domains_gangs() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_labour_plan_downloads_as_csv_for_staff_only() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, _) = with_user(dir.path()).await;
-    let opts = portsignal::demo::DemoOptions {
-        seed: 1,
-        as_of: Utc::now(),
-    };
-    portsignal::demo::load(store.as_ref(), &portsignal::demo::generate(&opts))
-        .await
-        .unwrap();
+    let store = with_user_and_demo(dir.path()).await;
     let state = support::app_state(store.clone(), dir.path());
     let (status, body) = page(&state, "/staff/labour.csv", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");

@@ -29,13 +29,27 @@ fn internal(e: impl std::fmt::Display) -> ServerFnError {
     ServerFnError::ServerError("internal error".into())
 }
 
-#[server(prefix = "/_fn", endpoint = "whoami")]
-pub async fn whoami() -> Result<Option<AccountView>, ServerFnError> {
+/// The server's state, this request's session and its user (if any).
+#[cfg(feature = "ssr")]
+async fn session_user() -> Result<
+    (
+        crate::state::AppState,
+        tower_sessions::Session,
+        Option<crate::accounts::User>,
+    ),
+    ServerFnError,
+> {
     let state = super::loaded::app_state()?;
     let session = session().await?;
     let user = crate::sessions::user(&session, state.store.as_ref())
         .await
         .map_err(internal)?;
+    Ok((state, session, user))
+}
+
+#[server(prefix = "/_fn", endpoint = "whoami")]
+pub async fn whoami() -> Result<Option<AccountView>, ServerFnError> {
+    let (_, _, user) = session_user().await?;
     Ok(user.map(|u| AccountView {
         email: u.email,
         role: u.role.code().into(),
@@ -102,13 +116,9 @@ pub async fn login(email: String, password: String) -> Result<AccountView, Serve
 /// Ends this session, or with `everywhere` every session of the user.
 #[server(prefix = "/_fn", endpoint = "logout")]
 pub async fn logout(everywhere: bool) -> Result<(), ServerFnError> {
-    let state = super::loaded::app_state()?;
-    let session = session().await?;
+    let (state, session, user) = session_user().await?;
     if everywhere {
-        if let Some(user) = crate::sessions::user(&session, state.store.as_ref())
-            .await
-            .map_err(internal)?
-        {
+        if let Some(user) = user {
             state
                 .store
                 .end_sessions(user.id)
@@ -211,10 +221,11 @@ pub async fn require_role(
     allowed: &[crate::accounts::UserRole],
     what: &str,
 ) -> Result<crate::accounts::User, ServerFnError> {
+    use crate::sessions::Access;
     use axum::http::StatusCode;
     let state = super::loaded::app_state()?;
     let session = session().await?;
-    let user = crate::sessions::user(&session, state.store.as_ref())
+    let access = crate::sessions::access(&session, state.store.as_ref(), allowed)
         .await
         .map_err(internal)?;
     let deny = |status: StatusCode, message: String| {
@@ -223,13 +234,13 @@ pub async fn require_role(
         }
         ServerFnError::ServerError(message)
     };
-    match user {
-        Some(u) if allowed.contains(&u.role) => Ok(u),
-        Some(_) => Err(deny(
+    match access {
+        Access::Allowed(u) => Ok(u),
+        Access::Denied => Err(deny(
             StatusCode::FORBIDDEN,
             format!("Your account may not see {what}."),
         )),
-        None => Err(deny(
+        Access::NotLoggedIn => Err(deny(
             StatusCode::UNAUTHORIZED,
             format!("Log in to see {what}."),
         )),

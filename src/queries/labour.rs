@@ -13,6 +13,8 @@ use chrono::{DateTime, Duration, Utc};
 pub const DAYS: u32 = 14;
 /// A call's stay at berth when its schedule names no departure.
 const DEFAULT_STAY: Duration = Duration::hours(24);
+/// How far back a call that arrived may still be at berth.
+const STILL_AT_BERTH: Duration = Duration::days(3);
 /// How far back calls teach how stated moves turn out.
 const LEARN_FROM: Duration = Duration::days(182);
 
@@ -33,26 +35,30 @@ pub async fn labour(
 ) -> Result<LabourView, AppError> {
     let (port, tz) = super::known_port(store, port).await?;
     let terminals = store.terminals(&port.locode).await?;
-    let past = store
-        .port_calls_arriving(&port.locode, now - LEARN_FROM, now)
+    // One read: the half year that teaches the reserve and the days planned.
+    let calls = store
+        .port_calls_arriving(
+            &port.locode,
+            now - LEARN_FROM,
+            now + Duration::days(i64::from(DAYS) + 1),
+        )
         .await?;
-    let factor = p90(past
+    let factor = p90(calls
         .iter()
+        .filter(|c| c.times.best_arrival().is_some_and(|a| a < now))
         .filter_map(|c| {
             let actual = c.actual.as_ref()?;
             let stated = c.expected.discharge() + c.expected.load();
             (stated > 0.0).then(|| (actual.discharge() + actual.load()) / stated)
         })
         .collect());
-    let calls = store
-        .port_calls_arriving(
-            &port.locode,
-            now - Duration::days(3),
-            now + Duration::days(i64::from(DAYS) + 1),
-        )
-        .await?;
     let work: Vec<BerthWork> = calls
         .iter()
+        .filter(|c| {
+            c.times
+                .best_arrival()
+                .is_some_and(|a| a >= now - STILL_AT_BERTH)
+        })
         .filter(|c| !c.times.omitted && c.times.actual_departure.is_none())
         .filter_map(|c| {
             let terminal = c.terminal.clone()?;
