@@ -68,6 +68,16 @@ impl Follow {
     }
 }
 
+impl std::fmt::Display for Follow {
+    /// As [`Follow::parse`] reads it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.service {
+            Some(s) => write!(f, "{}:{s}", self.carrier),
+            None => write!(f, "{}", self.carrier),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Organisation {
     pub id: i64,
@@ -97,6 +107,60 @@ pub struct NewUser {
     pub role: UserRole,
     pub organisation_id: Option<i64>,
     pub created_at: DateTime<Utc>,
+}
+
+/// What a watchlist holds: a vessel (by IMO number) or a service (`CARRIER:SERVICE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WatchKind {
+    Vessel,
+    Service,
+}
+
+impl WatchKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            WatchKind::Vessel => "vessel",
+            WatchKind::Service => "service",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "vessel" => Some(WatchKind::Vessel),
+            "service" => Some(WatchKind::Service),
+            _ => None,
+        }
+    }
+}
+
+/// One entry of a user's watchlist.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Watch {
+    pub kind: WatchKind,
+    pub key: String,
+    pub added_at: DateTime<Utc>,
+}
+
+impl Watch {
+    /// Checks and normalises a key: a valid IMO number, or `CARRIER:SERVICE`.
+    pub fn new(kind: WatchKind, key: &str, added_at: DateTime<Utc>) -> Result<Watch, String> {
+        let key = key.trim().to_uppercase();
+        let ok = match kind {
+            WatchKind::Vessel => crate::domain::port_call::imo_is_valid(&key),
+            WatchKind::Service => Follow::parse(&key).is_ok_and(|f| f.service.is_some()),
+        };
+        if !ok {
+            return Err(match kind {
+                WatchKind::Vessel => format!("'{key}' is not an IMO number"),
+                WatchKind::Service => format!("'{key}' is not CARRIER:SERVICE (e.g. MSK:TP6)"),
+            });
+        }
+        Ok(Watch {
+            kind,
+            key,
+            added_at,
+        })
+    }
 }
 
 /// E-mail addresses are compared lower-case and trimmed.
@@ -129,6 +193,10 @@ mod tests {
         assert!(all.covers("MSK", "TP6") && !all.covers("MSC", "TP6"));
         let one = Follow::parse("MSK:tp6").unwrap();
         assert!(one.covers("MSK", "TP6") && !one.covers("MSK", "AE7"));
+        assert_eq!(
+            (all.to_string(), one.to_string()),
+            ("MSK".into(), "MSK:TP6".into())
+        );
         assert!(Follow::parse("MSK:").is_err());
         assert!(Follow::parse("M S K").is_err());
     }

@@ -6,6 +6,7 @@
 
 mod account;
 mod accuracy_page;
+mod admin_page;
 mod arrivals_page;
 mod balance_page;
 mod congestion_page;
@@ -15,11 +16,13 @@ mod labour_page;
 mod live;
 mod loaded;
 mod outlook_page;
+mod owner_page;
 mod port_select;
 mod reliability_page;
 
 use account::{AccountLine, LoginPage};
 use accuracy_page::AccuracyPage;
+use admin_page::AdminPage;
 use arrivals_page::ArrivalsPage;
 use balance_page::BalancePage;
 use congestion_page::CongestionPage;
@@ -30,6 +33,7 @@ use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode, StaticSegment};
 use outlook_page::OutlookPage;
+use owner_page::OwnerPage;
 use port_select::{PortSelect, SiteNav};
 use reliability_page::ReliabilityPage;
 
@@ -72,6 +76,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=IndicatorPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/labour") view=LabourPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("owner") view=OwnerPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("outlook") view=OutlookPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("accuracy") view=AccuracyPage ssr=SsrMode::Async/>

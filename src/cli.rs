@@ -1,15 +1,13 @@
 //! The `portsignal` command: `serve` (default), `migrate`, `demo`, `import`, `port`, `token`.
 
 use crate::config::{
-    is_locode, BacktestCommand, BacktestMonthlyArgs, Cli, Command, DemoArgs, ForecastCommand,
+    BacktestCommand, BacktestMonthlyArgs, Cli, Command, DemoArgs, ForecastCommand,
     ForecastMonthlyArgs, ImportCommand, ImportFileArgs, ImportSchedulesArgs, ImportStatisticsArgs,
     OutputFormat, PortAddArgs, PortCommand, Settings, TokenCommand, TokenCreateArgs,
 };
 use crate::demo::{self, DemoOptions};
-use crate::domain::Port;
 use crate::ingest::statistics_csv;
 use crate::queries::accuracy;
-use crate::storage::Batch;
 use crate::storage::{self, Storage};
 use anyhow::Context;
 use progress::ImportProgress;
@@ -108,29 +106,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Port(PortCommand::List) => {
             for p in store.ports().await? {
-                println!("{}\t{}\t{}", p.locode, p.name, p.time_zone);
+                let shifts = store.port_shifts(&p.locode).await?.unwrap_or_default();
+                println!("{}\t{}\t{}\t{shifts}", p.locode, p.name, p.time_zone);
             }
+            Ok(())
+        }
+        Command::Port(PortCommand::Shifts { locode, pattern }) => {
+            let text = crate::admin::set_shifts(store.as_ref(), &locode, &pattern).await?;
+            println!("shifts of {}: {text}", locode.to_uppercase());
+            Ok(())
+        }
+        Command::Port(PortCommand::Terminal(a)) => {
+            let t = crate::admin::save_terminal(
+                store.as_ref(),
+                crate::domain::Terminal {
+                    port: a.port,
+                    code: a.code,
+                    name: a.name,
+                    berths: a.berths,
+                    gang_moves_per_hour: a.gang_moves_per_hour,
+                    daily_capacity_teu: a.daily_capacity_teu,
+                },
+            )
+            .await?;
+            println!("terminal {} {} ({}) saved", t.port, t.code, t.name);
             Ok(())
         }
     }
 }
 
 async fn token_create(store: &dyn Storage, args: TokenCreateArgs) -> anyhow::Result<()> {
-    let ports: Vec<String> = args.ports.iter().map(|p| p.to_uppercase()).collect();
-    if args.role == crate::auth::Role::Provider {
-        anyhow::ensure!(
-            !ports.is_empty(),
-            "a provider token needs at least one --port"
-        );
-    }
-    for port in &ports {
-        anyhow::ensure!(store.port(port).await?.is_some(), "unknown port {port}");
-    }
-    let (secret, token) = crate::auth::generate(args.role, args.label, ports);
-    let id = store.create_token(&token).await?;
+    let (id, secret) =
+        crate::admin::create_token(store, args.role, &args.label, &args.ports).await?;
     eprintln!(
         "token {id} created for {}; it is shown once, keep it now:",
-        token.ports.join(", ")
+        args.ports.join(", ").to_uppercase()
     );
     println!("{secret}");
     Ok(())
@@ -378,28 +388,7 @@ where
 }
 
 async fn port_add(store: &dyn Storage, args: PortAddArgs) -> anyhow::Result<()> {
-    let locode = args.locode.to_uppercase();
-    anyhow::ensure!(
-        is_locode(&locode),
-        "'{}' is not a UN/LOCODE (e.g. USLAX)",
-        args.locode
-    );
-    anyhow::ensure!(
-        args.tz.parse::<chrono_tz::Tz>().is_ok(),
-        "'{}' is not an IANA time zone (e.g. America/Los_Angeles)",
-        args.tz
-    );
-    let port = Port {
-        locode,
-        name: args.name,
-        time_zone: args.tz,
-    };
-    store
-        .write_batch(&Batch {
-            ports: vec![port.clone()],
-            ..Batch::default()
-        })
-        .await?;
+    let port = crate::admin::save_port(store, &args.locode, &args.name, &args.tz).await?;
     println!(
         "port {} ({}, {}) saved",
         port.locode, port.name, port.time_zone

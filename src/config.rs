@@ -239,6 +239,28 @@ pub enum PortCommand {
     Add(PortAddArgs),
     /// List the ports.
     List,
+    /// Set a port's shift pattern for labour planning, e.g. "day 08-17, night 18-03, hoot 03-08".
+    Shifts { locode: String, pattern: String },
+    /// Add a terminal to a port, or update it.
+    Terminal(TerminalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TerminalArgs {
+    /// UN/LOCODE of the port.
+    pub port: String,
+    /// The terminal's SMDG code, e.g. APMT.
+    pub code: String,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long, default_value_t = 1)]
+    pub berths: i32,
+    /// Container moves one longshore gang makes per hour here.
+    #[arg(long)]
+    pub gang_moves_per_hour: f64,
+    /// TEU the terminal can work in a day.
+    #[arg(long)]
+    pub daily_capacity_teu: f64,
 }
 
 #[derive(Debug, Args)]

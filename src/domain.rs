@@ -13,6 +13,8 @@ pub mod indicator;
 pub mod labour;
 #[cfg(feature = "ssr")]
 pub mod outlook;
+#[cfg(feature = "ssr")]
+pub mod owner;
 pub mod port_call;
 pub mod reliability;
 pub mod split;

@@ -1,6 +1,7 @@
 //! Read paths behind the pages: storage query → domain → view model (and chart).
 
 pub mod accuracy;
+pub mod admin;
 pub mod arrivals;
 pub mod balance;
 pub mod congestion;
@@ -8,6 +9,7 @@ pub mod forecast;
 pub mod labour;
 pub mod outlook;
 pub mod outlook_view;
+pub mod owner;
 pub mod reliability;
 
 use crate::chart;

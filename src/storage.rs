@@ -11,7 +11,7 @@ mod sqlite;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
-use crate::accounts::{Follow, NewUser, Organisation, User};
+use crate::accounts::{Follow, NewUser, Organisation, User, Watch, WatchKind};
 use crate::auth::{ApiToken, NewToken};
 use crate::domain::accuracy::{ForecastKind, IssuedForecast};
 use crate::domain::{MonthlyStats, Port, PortCall, PortCallEvent, Terminal, Vessel};
@@ -222,6 +222,20 @@ pub trait Storage: Send + Sync {
     async fn login_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()>;
     async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<i64>;
     async fn clear_login_failures(&self, key: &str) -> Result<()>;
+    /// Notes a visit of the user's at `at`; returns the one before (if any).
+    async fn visit(&self, user_id: i64, at: DateTime<Utc>) -> Result<Option<DateTime<Utc>>>;
+    /// A user's watchlist, vessels first, in key order.
+    async fn watchlist(&self, user_id: i64) -> Result<Vec<Watch>>;
+    /// Adds to the watchlist; false when it was there already.
+    async fn watch(&self, user_id: i64, watch: &Watch) -> Result<bool>;
+    /// Removes from the watchlist; false when it was not there.
+    async fn unwatch(&self, user_id: i64, kind: WatchKind, key: &str) -> Result<bool>;
+
+    // Labour planning.
+    /// A port's shift pattern (`domain::labour::parse_shifts`); `None` for an unknown port.
+    async fn port_shifts(&self, port: &str) -> Result<Option<String>>;
+    /// Sets a port's shift pattern; false for an unknown port.
+    async fn set_port_shifts(&self, port: &str, shifts: &str) -> Result<bool>;
 }
 
 /// Opens (creating and migrating) the store a URL names. SQLite is the default: with no

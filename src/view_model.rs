@@ -109,6 +109,115 @@ pub struct LabourDay {
     pub shifts: Vec<crate::domain::labour::ShiftNeed>,
 }
 
+/// A cargo owner's page: the volume of the carriers and services its organisation follows,
+/// their ETA changes since the last visit, and the user's watchlist.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnerView {
+    pub port: String,
+    pub port_name: String,
+    pub time_zone: String,
+    pub as_of_local: String,
+    pub organisation: String,
+    /// `MSK` (every service) or `MSK:TP6`.
+    pub follows: Vec<String>,
+    /// The previous visit, local; `None` on the first.
+    pub since_local: Option<String>,
+    /// Column order of the weeks' terminals.
+    pub terminals: Vec<String>,
+    pub weeks: Vec<OwnerWeekRow>,
+    pub changed: Vec<OwnerCall>,
+    pub watchlist: Vec<WatchRow>,
+    /// What may be added to the watchlist: (IMO, vessel name) and (CARRIER:SERVICE, label).
+    pub vessel_options: Vec<(String, String)>,
+    pub service_options: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnerWeekRow {
+    pub iso_week: String,
+    /// Monday, `YYYY-MM-DD`.
+    pub start: String,
+    pub import_teu: f64,
+    pub vessels: usize,
+    /// In the order of the view's terminals.
+    pub by_terminal: Vec<f64>,
+}
+
+/// A coming call as an owner follows it, with its ETA history (local times).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnerCall {
+    pub call_ref: String,
+    pub vessel: String,
+    pub imo: String,
+    pub carrier: String,
+    pub service: String,
+    pub voyage: String,
+    pub terminal: String,
+    pub import_teu: f64,
+    pub eta: String,
+    /// The ETA at the previous visit (empty: none then).
+    pub eta_before: String,
+    /// (known at, ETA), oldest first.
+    pub history: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WatchRow {
+    /// `vessel` or `service`.
+    pub kind: String,
+    pub key: String,
+    pub label: String,
+    pub calls: Vec<OwnerCall>,
+}
+
+/// What `/admin` lists: never a password hash or a token's secret.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminView {
+    pub users: Vec<AdminUser>,
+    pub organisations: Vec<AdminOrganisation>,
+    pub tokens: Vec<AdminToken>,
+    pub ports: Vec<AdminPort>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminUser {
+    pub email: String,
+    pub role: String,
+    pub organisation: String,
+    pub created: String,
+    pub disabled: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminOrganisation {
+    pub name: String,
+    pub follows: String,
+    pub users: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminToken {
+    pub id: i64,
+    pub prefix: String,
+    pub role: String,
+    pub label: String,
+    pub ports: String,
+    pub created: String,
+    /// Empty: never used.
+    pub last_used: String,
+    /// Empty: in force.
+    pub revoked: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminPort {
+    pub locode: String,
+    pub name: String,
+    pub time_zone: String,
+    pub shifts: String,
+    pub terminals: Vec<crate::domain::Terminal>,
+}
+
 /// Congestion: the queue at anchor now and waiting times by week.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CongestionView {

@@ -35,6 +35,24 @@ async fn with_user(dir: &std::path::Path) -> (Arc<dyn Storage>, i64) {
     (store, id)
 }
 
+/// A cargo owner, buyer@harbour.example, in "Harbour Imports" following `follows`.
+async fn add_owner(store: &dyn Storage, follows: &[portsignal::accounts::Follow]) {
+    let org = store
+        .create_organisation("Harbour Imports", follows, Utc::now())
+        .await
+        .unwrap();
+    store
+        .create_user(&NewUser {
+            email: "buyer@harbour.example".into(),
+            password_hash: password::hash(PASSWORD),
+            role: UserRole::Owner,
+            organisation_id: Some(org),
+            created_at: Utc::now(),
+        })
+        .await
+        .unwrap();
+}
+
 /// [`with_user`], and the demo port as of now.
 async fn with_user_and_demo(dir: &std::path::Path) -> Arc<dyn Storage> {
     let (store, _) = with_user(dir).await;
@@ -306,20 +324,7 @@ async fn page(state: &AppState, path: &str, cookie: Option<&str>) -> (StatusCode
 async fn labour_planning_is_for_staff_and_shows_the_domains_gangs() {
     let dir = tempfile::tempdir().unwrap();
     let store = with_user_and_demo(dir.path()).await;
-    let owners = store
-        .create_organisation("Harbour Imports", &[], Utc::now())
-        .await
-        .unwrap();
-    store
-        .create_user(&NewUser {
-            email: "buyer@harbour.example".into(),
-            password_hash: password::hash(PASSWORD),
-            role: UserRole::Owner,
-            organisation_id: Some(owners),
-            created_at: Utc::now(),
-        })
-        .await
-        .unwrap();
+    add_owner(store.as_ref(), &[]).await;
     let state = support::app_state(store.clone(), dir.path());
     let cookie_of = |set: Option<String>| set.unwrap().split(';').next().unwrap().to_string();
     let (_, staff, _, _) = call(&state, "login", &login_form(PASSWORD), None).await;
@@ -428,4 +433,196 @@ async fn the_labour_plan_downloads_as_csv_for_staff_only() {
         t.days[1].over_capacity
     );
     assert!(lines.contains(&expected.as_str()), "{expected}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn owners_see_their_carriers_volume_eta_changes_since_last_visit_and_watchlist() {
+    use portsignal::accounts::Follow;
+    use portsignal::domain::{Classifier, EventType, FacilityType, IsoWeek, PortCallEvent};
+    use portsignal::storage::{Batch, Existing};
+    let dir = tempfile::tempdir().unwrap();
+    let store = with_user_and_demo(dir.path()).await;
+    let now = Utc::now();
+    let calls = store
+        .port_calls_arriving("USLAX", now - Duration::days(7), now + Duration::days(60))
+        .await
+        .unwrap();
+    // Follow the carrier of a call still to come, on one service.
+    let coming = calls
+        .iter()
+        .find(|c| {
+            c.times
+                .best_arrival()
+                .is_some_and(|a| a > now + Duration::days(2))
+        })
+        .unwrap()
+        .clone();
+    let follow = Follow::parse(&format!("{}:{}", coming.carrier, coming.service)).unwrap();
+    add_owner(store.as_ref(), std::slice::from_ref(&follow)).await;
+    let state = support::app_state(store.clone(), dir.path());
+    let form = format!(
+        "email=buyer%40harbour.example&password={}",
+        PASSWORD.replace(' ', "+")
+    );
+    let log_in = || async {
+        let (_, cookie, _, _) = call(&state, "login", &form, None).await;
+        cookie.unwrap().split(';').next().unwrap().to_string()
+    };
+    let first = log_in().await;
+
+    // The weeks: what the domain sums for the followed calls, and nothing of the others.
+    let (status, html) = page(&state, "/owner", Some(&first)).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("this is your first"), "{html}");
+    let tz = chrono_tz::America::Los_Angeles;
+    let this_week = IsoWeek::of(now.with_timezone(&tz).date_naive());
+    let followed: Vec<&portsignal::domain::PortCall> = calls
+        .iter()
+        .filter(|c| follow.covers(&c.carrier, &c.service))
+        .collect();
+    let weeks: Vec<IsoWeek> = (0..6).map(|i| this_week.offset(i)).collect();
+    let expected = portsignal::domain::owner::weekly_by_terminal(&followed, &weeks, &tz);
+    assert!(expected.iter().any(|w| w.vessels > 0));
+    for w in &expected {
+        let row = &html[html.find(&format!("data-week=\"{}\"", w.week)).unwrap()..];
+        assert!(
+            row.contains(&format!("data-teu=\"{}\"", w.import_teu)),
+            "{}: {}",
+            w.week,
+            &row[..300]
+        );
+    }
+    let all: f64 = portsignal::domain::owner::weekly_by_terminal(
+        &calls.iter().collect::<Vec<_>>(),
+        &weeks[..1],
+        &tz,
+    )[0]
+    .import_teu;
+    assert!(all > expected[0].import_teu, "other carriers are left out");
+
+    // The carrier moves the call's ETA by 7 hours after that visit.
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let old_eta = coming.times.latest_eta().unwrap();
+    let moved = PortCallEvent {
+        call_ref: coming.call_ref.clone(),
+        source: "dcsa-jit".into(),
+        publisher: coming.carrier.clone(),
+        classifier: Classifier::Est,
+        event_type: EventType::Arri,
+        facility_type: FacilityType::Brth,
+        event_time: old_eta + Duration::hours(7),
+        issued_at: None,
+        received_at: Utc::now(),
+        delay_reason: None,
+        remark: None,
+    };
+    store
+        .record_events(&Batch::default(), Existing::Keep, &[moved])
+        .await
+        .unwrap();
+    // Within the same session "since your last visit" stays what the session began with.
+    let (_, html) = page(&state, "/owner", Some(&first)).await;
+    assert!(html.contains("this is your first"));
+    // A new session compares with the previous visit and lists the call.
+    let second = log_in().await;
+    let (_, html) = page(&state, "/owner", Some(&second)).await;
+    assert!(html.contains("since your last visit ("), "{html}");
+    let changes = &html[html
+        .find("data-testid=\"eta-changes\"")
+        .expect("changes listed")..];
+    let changes = &changes[..changes.find("</table>").unwrap()];
+    assert!(
+        changes.contains(&format!("data-call=\"{}\"", coming.call_ref)),
+        "{changes}"
+    );
+    let local =
+        |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%a %d %b %H:%M").to_string();
+    assert!(
+        changes.contains(&local(old_eta + Duration::hours(7))),
+        "{changes}"
+    );
+
+    // The watchlist: a service, with the ETA history of its calls.
+    let key = format!("{}:{}", coming.carrier, coming.service);
+    let (status, _, body, _) = call(
+        &state,
+        "watch",
+        &format!("kind=service&key={}", key.replace(':', "%3A")),
+        Some(&second),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _, body, _) =
+        call(&state, "watch", "kind=vessel&key=1234568", Some(&second)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("not an IMO number"), "{body}");
+    let (_, html) = page(&state, "/owner", Some(&second)).await;
+    let watch = &html[html
+        .find(&format!("data-watch=\"service:{key}\""))
+        .expect("watched")..];
+    let row = &watch[watch
+        .find(&format!("data-call=\"{}\"", coming.call_ref))
+        .unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.contains(&format!("{} (as of", local(old_eta + Duration::hours(7)))),
+        "{row}"
+    );
+    let (status, _, _, _) = call(
+        &state,
+        "unwatch",
+        &format!("kind=service&key={}", key.replace(':', "%3A")),
+        Some(&second),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (owner, _) = store
+        .user_by_email("buyer@harbour.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(store.watchlist(owner.id).await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_labour_plan_follows_the_ports_configured_shifts_and_productivity() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = with_user_and_demo(dir.path()).await;
+    portsignal::admin::set_shifts(store.as_ref(), "uslax", "day 07-19, night 19-07")
+        .await
+        .unwrap();
+    let mut terminal = store.terminals("USLAX").await.unwrap()[0].clone();
+    let before = portsignal::queries::labour::labour(store.as_ref(), "USLAX", Utc::now())
+        .await
+        .unwrap();
+    let gangs = |v: &portsignal::view_model::LabourView| -> (f64, u32) {
+        let t = v
+            .terminals
+            .iter()
+            .find(|t| t.code == terminal.code)
+            .unwrap();
+        let shifts = t.days.iter().flat_map(|d| d.shifts.iter());
+        let moves = shifts.clone().map(|s| s.moves).sum();
+        (moves, shifts.map(|s| s.gangs).sum())
+    };
+    let names: Vec<(&str, u32, u32)> = before
+        .shifts
+        .iter()
+        .map(|s| (s.name.as_str(), s.start_hour, s.hours))
+        .collect();
+    assert_eq!(names, vec![("day", 7, 12), ("night", 19, 12)]);
+    assert!(before.terminals[0].days.iter().all(|d| d.shifts.len() == 2));
+    // Halving a terminal's productivity leaves its moves and needs more gangs.
+    terminal.gang_moves_per_hour /= 2.0;
+    portsignal::admin::save_terminal(store.as_ref(), terminal.clone())
+        .await
+        .unwrap();
+    let after = portsignal::queries::labour::labour(store.as_ref(), "USLAX", Utc::now())
+        .await
+        .unwrap();
+    let (moves_before, gangs_before) = gangs(&before);
+    let (moves_after, gangs_after) = gangs(&after);
+    assert!(moves_before > 0.0);
+    assert!((moves_before - moves_after).abs() < 1e-6);
+    assert!(gangs_after > gangs_before, "{gangs_before} → {gangs_after}");
 }

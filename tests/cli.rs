@@ -425,7 +425,7 @@ fn tokens_are_shown_once_and_listed_without_their_secret() {
     let run = in_data_dir(data);
     assert!(run(&ADD_LOS_ANGELES).status.success());
     let out = run(&["token", "create", "--role", "provider"]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("needs at least one --port"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs at least one port"));
     let out = run(&[
         "token", "create", "--role", "provider", "--port", "uslax", "--label", "MSK feed",
     ]);
@@ -893,5 +893,77 @@ fn organisations_and_users_are_managed_from_the_command_line() {
     assert_eq!(
         stored("ana@example.org").0.session_epoch,
         ana.session_epoch + 2
+    );
+}
+
+#[test]
+fn shift_patterns_and_terminals_are_port_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let run = in_data_dir(data);
+    assert!(run(&ADD_LOS_ANGELES).status.success());
+    let list = String::from_utf8(run(&["port", "list"]).stdout).unwrap();
+    assert!(
+        list.contains("\tday 08-17, night 18-03, hoot 03-08"),
+        "{list}"
+    );
+
+    let out = run(&["port", "shifts", "uslax", "first 06-14,second 14-22"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = String::from_utf8(run(&["port", "list"]).stdout).unwrap();
+    assert!(list.contains("\tfirst 06-14, second 14-22"), "{list}");
+    // A pattern that overlaps is refused in one line and changes nothing.
+    let out = run(&["port", "shifts", "USLAX", "day 08-17, late 16-20"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("'late 16-20' overlaps another shift"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(String::from_utf8(run(&["port", "list"]).stdout)
+        .unwrap()
+        .contains("first 06-14"));
+
+    let terminal = [
+        "port",
+        "terminal",
+        "USLAX",
+        "wbct",
+        "--name",
+        "West Basin",
+        "--berths",
+        "3",
+        "--gang-moves-per-hour",
+        "27.5",
+        "--daily-capacity-teu",
+        "9000",
+    ];
+    let out = run(&terminal);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut zero = terminal.to_vec();
+    zero[9] = "0";
+    let out = run(&zero);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gang moves per hour must be above 0"));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let terminals = rt.block_on(async {
+        let store = portsignal::storage::open(None, dir.path()).await.unwrap();
+        store.terminals("USLAX").await.unwrap()
+    });
+    assert_eq!(terminals.len(), 1);
+    let t = &terminals[0];
+    assert_eq!(
+        (
+            t.code.as_str(),
+            t.berths,
+            t.gang_moves_per_hour,
+            t.daily_capacity_teu
+        ),
+        ("WBCT", 3, 27.5, 9000.0)
     );
 }

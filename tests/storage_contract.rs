@@ -90,6 +90,7 @@ contract!(
     events_of_many_calls_come_by_call_in_receipt_order,
     issued_forecasts_are_kept_as_first_issued,
     accounts_organisations_sessions_and_login_failures,
+    watchlists_visits_and_shift_patterns,
 );
 
 fn t(day: u32, hour: u32) -> DateTime<Utc> {
@@ -1105,4 +1106,69 @@ async fn accounts_organisations_sessions_and_login_failures(open: Opener) {
             .unwrap(),
         1
     );
+}
+
+async fn watchlists_visits_and_shift_patterns(open: Opener) {
+    use portsignal::accounts::{NewUser, UserRole, Watch, WatchKind};
+    let store = open().await;
+    store.write_batch(&reference()).await.unwrap();
+    let org = store
+        .create_organisation("Harbour Imports", &[], t(1, 0))
+        .await
+        .unwrap();
+    let user = store
+        .create_user(&NewUser {
+            email: "buyer@harbour.example".into(),
+            password_hash: "x".into(),
+            role: UserRole::Owner,
+            organisation_id: Some(org),
+            created_at: t(1, 0),
+        })
+        .await
+        .unwrap();
+
+    // Visits: each answers the one before.
+    assert_eq!(store.visit(user, t(2, 8)).await.unwrap(), None);
+    assert_eq!(store.visit(user, t(3, 9)).await.unwrap(), Some(t(2, 8)));
+    assert_eq!(store.visit(user, t(4, 10)).await.unwrap(), Some(t(3, 9)));
+
+    // Watchlists: added once, vessels first, removed once.
+    let service = Watch::new(WatchKind::Service, "msk:tp6", t(2, 0)).unwrap();
+    let vessel = Watch::new(WatchKind::Vessel, "9321483", t(2, 1)).unwrap();
+    assert!(store.watch(user, &service).await.unwrap());
+    assert!(store.watch(user, &vessel).await.unwrap());
+    assert!(!store.watch(user, &vessel).await.unwrap(), "already there");
+    assert_eq!(
+        store.watchlist(user).await.unwrap(),
+        vec![vessel.clone(), service.clone()]
+    );
+    assert!(store
+        .unwatch(user, WatchKind::Vessel, "9321483")
+        .await
+        .unwrap());
+    assert!(!store
+        .unwatch(user, WatchKind::Vessel, "9321483")
+        .await
+        .unwrap());
+    assert_eq!(store.watchlist(user).await.unwrap(), vec![service]);
+
+    // Shift patterns: Los Angeles' by default, set per port.
+    assert_eq!(
+        store.port_shifts("USLAX").await.unwrap().as_deref(),
+        Some("day 08-17, night 18-03, hoot 03-08")
+    );
+    assert!(store
+        .set_port_shifts("USLAX", "day 07-19, night 19-07")
+        .await
+        .unwrap());
+    assert_eq!(
+        store.port_shifts("USLAX").await.unwrap().as_deref(),
+        Some("day 07-19, night 19-07")
+    );
+    assert!(!store.set_port_shifts("XXXXX", "day 07-19").await.unwrap());
+    assert_eq!(store.port_shifts("XXXXX").await.unwrap(), None);
+
+    // Clearing empties the watchlist with the users.
+    store.clear().await.unwrap();
+    assert!(store.users().await.unwrap().is_empty());
 }

@@ -195,6 +195,10 @@ pub fn AccountLine() -> impl IntoView {
                         <div class="account" data-testid="account">
                             {(account.role == "staff" || account.role == "admin")
                                 .then(|| view! { <a href="/staff/labour">"Labour"</a> })}
+                            {(account.role == "owner" || account.role == "admin")
+                                .then(|| view! { <a href="/owner">"My volume"</a> })}
+                            {(account.role == "admin")
+                                .then(|| view! { <a href="/admin">"Admin"</a> })}
                             <span>{account.email} " (" {account.role} ")"</span>
                             <ActionForm action=out>
                                 <input type="hidden" name="everywhere" value="false"/>
@@ -212,6 +216,29 @@ pub fn AccountLine() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The start of `user`'s previous visit. A visit is a session: its first page view notes
+/// the visit and keeps the one before in the session, so "since your last visit" stays the
+/// same however often the page loads, and the next session compares with this one.
+#[cfg(feature = "ssr")]
+pub async fn visit_baseline(
+    user: &crate::accounts::User,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, ServerFnError> {
+    const KEY: &str = "visit_baseline";
+    let state = super::loaded::app_state()?;
+    let session = session().await?;
+    if let Some(baseline) = session
+        .get::<Option<chrono::DateTime<chrono::Utc>>>(KEY)
+        .await
+        .map_err(internal)?
+    {
+        return Ok(baseline);
+    }
+    let previous = state.store.visit(user.id, now).await.map_err(internal)?;
+    session.insert(KEY, previous).await.map_err(internal)?;
+    Ok(previous)
 }
 
 /// The caller, when logged in with one of `allowed` roles: else `401` (nobody logged in) or

@@ -1,6 +1,6 @@
 //! `portsignal org …` and `portsignal user …`: organisations and the people who log in.
 
-use crate::accounts::{normalise_email, password, Follow, NewUser};
+use crate::accounts::password;
 use crate::config::{OrgCommand, UserCommand};
 use crate::storage::Storage;
 use anyhow::Context;
@@ -8,33 +8,12 @@ use anyhow::Context;
 pub async fn org(store: &dyn Storage, command: OrgCommand) -> anyhow::Result<()> {
     match command {
         OrgCommand::Add(args) => {
-            let name = args.name.trim();
-            anyhow::ensure!(!name.is_empty(), "an organisation needs a name");
-            let follows = args
-                .follows
-                .iter()
-                .map(|f| Follow::parse(f))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(anyhow::Error::msg)?;
-            anyhow::ensure!(
-                !store.organisations().await?.iter().any(|o| o.name == name),
-                "an organisation named '{name}' exists already"
-            );
-            let id = store
-                .create_organisation(name, &follows, chrono::Utc::now())
-                .await?;
-            println!("organisation {id} '{name}' added");
+            let id = crate::admin::add_organisation(store, &args.name, &args.follows).await?;
+            println!("organisation {id} '{}' added", args.name.trim());
         }
         OrgCommand::List => {
             for o in store.organisations().await? {
-                let follows: Vec<String> = o
-                    .follows
-                    .iter()
-                    .map(|f| match &f.service {
-                        Some(s) => format!("{}:{s}", f.carrier),
-                        None => f.carrier.clone(),
-                    })
-                    .collect();
+                let follows: Vec<String> = o.follows.iter().map(ToString::to_string).collect();
                 println!("{}\t{}\t{}", o.id, o.name, follows.join(","));
             }
         }
@@ -60,36 +39,13 @@ fn new_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
 pub async fn user(store: &dyn Storage, command: UserCommand) -> anyhow::Result<()> {
     match command {
         UserCommand::Add(args) => {
-            let email = normalise_email(&args.email).map_err(anyhow::Error::msg)?;
-            let org = store
-                .organisations()
-                .await?
-                .into_iter()
-                .find(|o| o.name == args.org.trim())
-                .with_context(|| {
-                    format!(
-                        "no organisation '{}': add it with `portsignal org add`",
-                        args.org
-                    )
-                })?;
-            anyhow::ensure!(
-                store.user_by_email(&email).await?.is_none(),
-                "a user {email} exists already"
-            );
             let (secret, show) = new_password(args.password_stdin)?;
-            let id = store
-                .create_user(&NewUser {
-                    email: email.clone(),
-                    password_hash: password::hash_blocking(secret.clone()).await,
-                    role: args.role,
-                    organisation_id: Some(org.id),
-                    created_at: chrono::Utc::now(),
-                })
-                .await?;
+            let (id, email) =
+                crate::admin::add_user(store, &args.email, args.role, &args.org, &secret).await?;
             eprintln!(
                 "user {id} {email} ({}, {}) added",
                 args.role.code(),
-                org.name
+                args.org.trim()
             );
             if show {
                 eprintln!("password, shown once:");
@@ -97,15 +53,8 @@ pub async fn user(store: &dyn Storage, command: UserCommand) -> anyhow::Result<(
             }
         }
         UserCommand::ResetPassword(args) => {
-            let email = normalise_email(&args.email).map_err(anyhow::Error::msg)?;
-            let (user, _) = store
-                .user_by_email(&email)
-                .await?
-                .with_context(|| format!("no user {email}"))?;
             let (secret, show) = new_password(args.password_stdin)?;
-            store
-                .set_password(user.id, &password::hash_blocking(secret.clone()).await)
-                .await?;
+            let email = crate::admin::set_password(store, &args.email, &secret).await?;
             eprintln!("password of {email} replaced; their sessions have ended");
             if show {
                 eprintln!("new password, shown once:");
@@ -113,12 +62,7 @@ pub async fn user(store: &dyn Storage, command: UserCommand) -> anyhow::Result<(
             }
         }
         UserCommand::Logout(args) => {
-            let email = normalise_email(&args.email).map_err(anyhow::Error::msg)?;
-            let (user, _) = store
-                .user_by_email(&email)
-                .await?
-                .with_context(|| format!("no user {email}"))?;
-            store.end_sessions(user.id).await?;
+            let email = crate::admin::end_sessions(store, &args.email).await?;
             println!("every session of {email} has ended");
         }
         UserCommand::List => {

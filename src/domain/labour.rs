@@ -3,8 +3,8 @@
 //! each shift of a terminal gets the moves of the hours it overlaps, and needs
 //! `ceil(moves / (gang moves per hour × shift hours))` gangs. The P90 figure does the same with
 //! each call's P90 moves (what the caller's outlook says it brings 9 times in 10 or less), so
-//! planners can hold a reserve. Shifts are configuration: Los Angeles works day 08–17,
-//! night 18–03 and hoot 03–08. The page and its configuration come next (issue 6).
+//! planners can hold a reserve. Shifts are each port's configuration: Los Angeles works
+//! day 08–17, night 18–03 and hoot 03–08.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,16 +21,71 @@ pub struct Shift {
     pub hours: u32,
 }
 
+/// The Port of Los Angeles' shift pattern, the default of every port.
+pub const DEFAULT_SHIFTS: &str = "day 08-17, night 18-03, hoot 03-08";
+
 /// The Port of Los Angeles' shifts.
 pub fn los_angeles_shifts() -> Vec<Shift> {
-    [("day", 8, 9), ("night", 18, 9), ("hoot", 3, 5)]
-        .into_iter()
-        .map(|(name, start_hour, hours)| Shift {
-            name: name.into(),
-            start_hour,
-            hours,
+    parse_shifts(DEFAULT_SHIFTS).expect("the default shift pattern parses")
+}
+
+/// Reads a shift pattern: comma-separated `NAME HH-HH` (local hours, the end may be past
+/// midnight: `night 18-03`). Shifts may leave hours out (a changeover) but not overlap.
+pub fn parse_shifts(text: &str) -> Result<Vec<Shift>, String> {
+    let mut shifts = Vec::new();
+    let mut covered = [false; 24];
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let bad = || format!("'{part}' is not NAME HH-HH (e.g. day 08-17)");
+        let (name, hours) = part.rsplit_once(' ').ok_or_else(bad)?;
+        let name = name.trim();
+        let (from, to) = hours.split_once('-').ok_or_else(bad)?;
+        let (from, to): (u32, u32) = (
+            from.parse().map_err(|_| bad())?,
+            to.parse().map_err(|_| bad())?,
+        );
+        let named = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == ' ');
+        if !named || from > 23 || to > 24 || from == to % 24 {
+            return Err(bad());
+        }
+        let length = (to + 24 - from) % 24;
+        for h in 0..length {
+            let hour = ((from + h) % 24) as usize;
+            if std::mem::replace(&mut covered[hour], true) {
+                return Err(format!("'{part}' overlaps another shift"));
+            }
+        }
+        if shifts.iter().any(|s: &Shift| s.name == name) {
+            return Err(format!("two shifts are called '{name}'"));
+        }
+        shifts.push(Shift {
+            name: name.to_string(),
+            start_hour: from,
+            hours: length,
+        });
+    }
+    if shifts.is_empty() {
+        return Err("no shifts: give at least one, e.g. day 08-17".into());
+    }
+    Ok(shifts)
+}
+
+/// Writes a shift pattern as [`parse_shifts`] reads it.
+pub fn format_shifts(shifts: &[Shift]) -> String {
+    shifts
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {:02}-{:02}",
+                s.name,
+                s.start_hour,
+                (s.start_hour + s.hours) % 24
+            )
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A call's work at a terminal: at berth from `from` to `to`, with this many moves expected
@@ -188,6 +243,34 @@ mod tests {
         // Night starts 18:00 PST = 02:00 UTC next day and runs to 03:00 PST.
         let night = shift_span(date, &shifts[1], &tz).unwrap();
         assert_eq!(night, (utc(2, 2), utc(2, 11)));
+    }
+
+    #[test]
+    fn shift_patterns_parse_round_trip_and_refuse_overlaps() {
+        let shifts = parse_shifts(" day 08-17,night 18-03 , hoot 03-08 ").unwrap();
+        let spans: Vec<(&str, u32, u32)> = shifts
+            .iter()
+            .map(|s| (s.name.as_str(), s.start_hour, s.hours))
+            .collect();
+        assert_eq!(spans, vec![("day", 8, 9), ("night", 18, 9), ("hoot", 3, 5)]);
+        assert_eq!(format_shifts(&shifts), DEFAULT_SHIFTS);
+        // Two 12-hour shifts, the second ending at midnight written as 24 or 00.
+        let two = parse_shifts("first 00-12, second 12-24").unwrap();
+        assert_eq!((two[1].start_hour, two[1].hours), (12, 12));
+        assert_eq!(format_shifts(&two), "first 00-12, second 12-00");
+        for bad in [
+            "",
+            "day",
+            "day 8",
+            "day 08-08",
+            "day 25-03",
+            "day 08-17, late 16-20",
+        ] {
+            assert!(parse_shifts(bad).is_err(), "{bad}");
+        }
+        assert!(parse_shifts("day 08-12, day 13-17")
+            .unwrap_err()
+            .contains("two shifts"));
     }
 
     #[test]

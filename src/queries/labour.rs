@@ -2,7 +2,7 @@
 //! moves over its berth time → gangs per terminal and shift (`domain::labour`).
 
 use crate::domain::labour::{
-    los_angeles_shifts, over_capacity, shift_needs, BerthWork, TEU_PER_MOVE,
+    over_capacity, parse_shifts, shift_needs, BerthWork, DEFAULT_SHIFTS, TEU_PER_MOVE,
 };
 use crate::error::AppError;
 use crate::storage::Storage;
@@ -79,7 +79,13 @@ pub async fn labour(
             })
         })
         .collect();
-    let shifts = los_angeles_shifts();
+    let pattern = store.port_shifts(&port.locode).await?;
+    // What `set_port_shifts` stores is checked first; a pattern written by hand in the
+    // database that does not read falls back to the default, and says so in the log.
+    let shifts = parse_shifts(pattern.as_deref().unwrap_or(DEFAULT_SHIFTS)).unwrap_or_else(|e| {
+        tracing::warn!(port = %port.locode, error = %e, "shift pattern unreadable");
+        parse_shifts(DEFAULT_SHIFTS).unwrap_or_default()
+    });
     let first = now.with_timezone(&tz).date_naive();
     let rates: Vec<(String, f64)> = terminals
         .iter()

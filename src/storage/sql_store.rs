@@ -6,7 +6,7 @@
 
 macro_rules! sql_store {
     ($store:ty, $db:ty, $backend:expr) => {
-        use crate::accounts::{Follow, NewUser, Organisation, User};
+        use crate::accounts::{Follow, NewUser, Organisation, User, Watch, WatchKind};
         use crate::auth::{ApiToken, NewToken};
         use crate::domain::accuracy::{ForecastKind, IssuedForecast};
         use crate::domain::{MonthlyStats, Port, PortCall, PortCallEvent, Terminal, Vessel, CallTimes};
@@ -526,6 +526,7 @@ macro_rules! sql_store {
             async fn clear(&self) -> Result<()> {
                 let mut tx = self.begin_write().await?;
                 for table in [
+                    "watchlist",
                     "sessions",
                     "login_failures",
                     "users",
@@ -852,6 +853,85 @@ macro_rules! sql_store {
                     .await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn visit(&self, user_id: i64, at: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+                let mut tx = self.begin_write().await?;
+                let before: Option<Option<DateTime<Utc>>> =
+                    sqlx::query_scalar("SELECT last_visit_at FROM users WHERE id = $1")
+                        .bind(user_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                sqlx::query("UPDATE users SET last_visit_at = $2 WHERE id = $1")
+                    .bind(user_id)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(before.flatten())
+            }
+
+            async fn watchlist(&self, user_id: i64) -> Result<Vec<Watch>> {
+                let rows: Vec<(String, String, DateTime<Utc>)> = sqlx::query_as(
+                    "SELECT kind, key, added_at FROM watchlist WHERE user_id = $1 ORDER BY kind DESC, key",
+                )
+                .bind(user_id)
+                .fetch_all(self.reader())
+                .await?;
+                rows.into_iter()
+                    .map(|(kind, key, added_at)| {
+                        let kind = WatchKind::from_code(&kind).ok_or_else(|| {
+                            sqlx::Error::Decode(format!("watch kind: unknown code '{kind}'").into())
+                        })?;
+                        Ok(Watch { kind, key, added_at })
+                    })
+                    .collect()
+            }
+
+            async fn watch(&self, user_id: i64, watch: &Watch) -> Result<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "INSERT INTO watchlist (user_id, kind, key, added_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (user_id, kind, key) DO NOTHING",
+                )
+                .bind(user_id)
+                .bind(watch.kind.code())
+                .bind(&watch.key)
+                .bind(watch.added_at)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn unwatch(&self, user_id: i64, kind: WatchKind, key: &str) -> Result<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query("DELETE FROM watchlist WHERE user_id = $1 AND kind = $2 AND key = $3")
+                    .bind(user_id)
+                    .bind(kind.code())
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn port_shifts(&self, port: &str) -> Result<Option<String>> {
+                Ok(sqlx::query_scalar("SELECT shifts FROM ports WHERE locode = $1")
+                    .bind(port)
+                    .fetch_optional(self.reader())
+                    .await?)
+            }
+
+            async fn set_port_shifts(&self, port: &str, shifts: &str) -> Result<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query("UPDATE ports SET shifts = $2 WHERE locode = $1")
+                    .bind(port)
+                    .bind(shifts)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(done.rows_affected() == 1)
             }
         }
     };
