@@ -31,12 +31,36 @@ fn backend(e: impl std::fmt::Display) -> Error {
     Error::Backend(e.to_string())
 }
 
+/// A record as stored: its JSON and when it expires.
+fn encoded(record: &Record) -> Result<(String, chrono::DateTime<chrono::Utc>)> {
+    let data = serde_json::to_string(record).map_err(|e| Error::Encode(e.to_string()))?;
+    let expires = chrono::DateTime::from_timestamp(record.expiry_date.unix_timestamp(), 0)
+        .ok_or_else(|| Error::Encode("expiry out of range".into()))?;
+    Ok((data, expires))
+}
+
 #[async_trait]
 impl SessionStore for DbSessions {
+    /// A new session never takes over an existing one: on the (128-bit, so unheard-of) clash
+    /// of ids it draws another.
+    async fn create(&self, record: &mut Record) -> Result<()> {
+        loop {
+            let (data, expires) = encoded(record)?;
+            let id = record.id.to_string();
+            if self
+                .0
+                .create_session(&id, &data, expires)
+                .await
+                .map_err(backend)?
+            {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
     async fn save(&self, record: &Record) -> Result<()> {
-        let data = serde_json::to_string(record).map_err(|e| Error::Encode(e.to_string()))?;
-        let expires = chrono::DateTime::from_timestamp(record.expiry_date.unix_timestamp(), 0)
-            .ok_or_else(|| Error::Encode("expiry out of range".into()))?;
+        let (data, expires) = encoded(record)?;
         self.0
             .save_session(&record.id.to_string(), &data, expires)
             .await

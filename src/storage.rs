@@ -214,6 +214,9 @@ pub trait Storage: Send + Sync {
     async fn end_sessions(&self, id: i64) -> Result<bool>;
     /// Server-side sessions: a record's JSON by id, while it has not expired.
     async fn load_session(&self, id: &str, now: DateTime<Utc>) -> Result<Option<String>>;
+    /// Stores a new session; false (and nothing written) when the id is taken.
+    async fn create_session(&self, id: &str, data: &str, expires_at: DateTime<Utc>)
+        -> Result<bool>;
     async fn save_session(&self, id: &str, data: &str, expires_at: DateTime<Utc>) -> Result<()>;
     async fn delete_session(&self, id: &str) -> Result<()>;
     async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64>;

@@ -1065,6 +1065,12 @@ async fn accounts_organisations_sessions_and_login_failures(open: Opener) {
         .await
         .unwrap();
     store.save_session("s2", "{}", t(3, 1)).await.unwrap();
+    // Creating never takes over a session that exists.
+    assert!(!store
+        .create_session("s1", "{\"a\":3}", t(3, 8))
+        .await
+        .unwrap());
+    assert!(store.create_session("s3", "{}", t(3, 8)).await.unwrap());
     assert_eq!(
         store.load_session("s1", t(3, 0)).await.unwrap().as_deref(),
         Some("{\"a\":2}")

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { watchConsole } from './support';
 
@@ -23,7 +23,17 @@ test.beforeAll(() => {
   added(() => cli(['org', 'add', 'Harbour Imports', '--follows', 'MSK']));
   added(() => cli(['user', 'add', 'dispatch@port.example', '--role', 'staff', '--org', 'Port of Los Angeles', '--password-stdin'], 'gangs at dawn 0800\n'));
   added(() => cli(['user', 'add', 'buyer@harbour.example', '--role', 'owner', '--org', 'Harbour Imports', '--password-stdin'], 'boxes from ningbo\n'));
+  added(() => cli(['user', 'add', 'root@port.example', '--role', 'admin', '--org', 'Port of Los Angeles', '--password-stdin'], 'keys to the harbour\n'));
 });
+
+const logIn = async (page: Page, email: string, password: string) => {
+  await page.goto('/login');
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByTestId('account')).toContainText(email);
+};
 
 test.describe('logging in, hydrated', () => {
   test.skip(!!process.env.PORTSIGNAL_E2E_URL, 'needs the local server and its database');
@@ -71,5 +81,57 @@ test.describe('logging in, hydrated', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect(page.getByTestId('login-error')).toHaveText('The e-mail address or the password is wrong.');
     await expect(page).toHaveURL(/\/login$/);
+  });
+});
+
+test.describe('using the pages of one audience, hydrated', () => {
+  test.skip(!!process.env.PORTSIGNAL_E2E_URL, 'needs the local server and its database');
+
+  test('a cargo owner sees its volume and keeps a watchlist', async ({ page }) => {
+    const problems = watchConsole(page);
+    await logIn(page, 'buyer@harbour.example', 'boxes from ningbo');
+    await page.locator('.account').getByRole('link', { name: 'My volume' }).click();
+    await expect(page.locator('h1')).toContainText('Upcoming volume for Harbour Imports');
+    await expect(page.getByTestId('follows')).toHaveText('MSK');
+    const weeks = page.getByTestId('owner-weeks').locator('tbody tr');
+    await expect(weeks).toHaveCount(6);
+    const teu = await weeks.evaluateAll((rows) =>
+      rows.map((r) => Number(r.querySelector('[data-teu]')!.getAttribute('data-teu'))),
+    );
+    expect(teu.some((t) => t > 0)).toBe(true);
+    // Watch a service, in place; its calls come with their ETA history; then stop.
+    const service = page.locator('select[name="key"]').nth(1);
+    const key = await service.locator('option').first().getAttribute('value');
+    await page.getByRole('button', { name: 'Watch service' }).click();
+    const entry = page.locator(`[data-watch="service:${key}"]`);
+    await expect(entry).toBeVisible();
+    await expect(page).toHaveURL(/\/owner$/);
+    await entry.getByRole('button', { name: 'Stop watching' }).click();
+    await expect(entry).toHaveCount(0);
+    expect(problems).toEqual([]);
+  });
+
+  test('an admin creates a token, sees its secret once, and revokes it', async ({ page }) => {
+    const problems = watchConsole(page);
+    await logIn(page, 'root@port.example', 'keys to the harbour');
+    await page.locator('.account').getByRole('link', { name: 'Admin' }).click();
+    await expect(page.locator('h1')).toHaveText('Administration');
+    await expect(page.getByTestId('users')).toContainText('buyer@harbour.example');
+    const label = `e2e feed ${Date.now()}`;
+    const form = page.getByTestId('create-token');
+    await form.getByLabel('For (who holds it)').fill(label);
+    await form.getByLabel('Ports (USLAX, USLGB)').fill('USLAX');
+    await form.getByRole('button', { name: 'Create token' }).click();
+    const said = page.getByTestId('said');
+    await expect(said).toContainText('Secret, shown once: ps_');
+    const secret = (await said.textContent())!.split('shown once: ')[1].trim();
+    const row = page.getByTestId('tokens').locator('tr', { hasText: label });
+    await expect(row).toContainText('never');
+    // The list names the token by its first characters, never the secret.
+    await expect(row).toContainText(secret.slice(0, 11));
+    expect(await page.getByTestId('tokens').textContent()).not.toContain(secret.slice(11));
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await expect(row).toContainText('revoked');
+    expect(problems).toEqual([]);
   });
 });

@@ -809,6 +809,20 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn create_session(&self, id: &str, data: &str, expires_at: DateTime<Utc>) -> Result<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(id)
+                .bind(data)
+                .bind(expires_at)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(done.rows_affected() == 1)
+            }
+
             async fn delete_session(&self, id: &str) -> Result<()> {
                 let mut tx = self.begin_write().await?;
                 sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&mut *tx).await?;
