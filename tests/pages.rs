@@ -616,6 +616,10 @@ async fn every_response_carries_the_security_headers() {
         "/download/balance.csv",
         "/embed/outlook",
         "/healthz",
+        // Refusals carry them too.
+        "/owner",
+        "/admin",
+        "/staff/labour.csv",
     ] {
         let r = send(&d, Request::get(path).body(Body::empty()).unwrap()).await;
         assert_eq!(
