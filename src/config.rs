@@ -320,6 +320,9 @@ pub struct Overrides {
     /// Served over https (usually behind a TLS proxy): `Secure` `__Host-` cookies and HSTS.
     #[arg(long, env = "PORTSIGNAL_HTTPS", global = true)]
     pub https: Option<bool>,
+    /// Serve `/metrics` on this address only (e.g. 127.0.0.1:9100), not on the site's.
+    #[arg(long, env = "PORTSIGNAL_METRICS_BIND", global = true)]
+    pub metrics_bind: Option<SocketAddr>,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "PORTSIGNAL_LOG_JSON", global = true)]
     pub log_json: Option<bool>,
@@ -341,6 +344,7 @@ struct FileSettings {
     demo_seed: Option<u64>,
     demo_record_days: Option<u32>,
     https: Option<bool>,
+    metrics_bind: Option<SocketAddr>,
     log_json: Option<bool>,
     log_filter: Option<String>,
 }
@@ -356,6 +360,8 @@ pub struct Settings {
     pub demo_seed: u64,
     pub demo_record_days: u32,
     pub https: bool,
+    /// Where `/metrics` is served when not on the site's address.
+    pub metrics_bind: Option<SocketAddr>,
     pub log_json: bool,
     pub log_filter: String,
 }
@@ -433,6 +439,7 @@ impl Settings {
                 .or(file.demo_record_days)
                 .unwrap_or(crate::queries::accuracy::DEFAULT_BACKFILL_DAYS),
             https: o.https.or(file.https).unwrap_or(false),
+            metrics_bind: o.metrics_bind.or(file.metrics_bind),
             log_json: o.log_json.or(file.log_json).unwrap_or(false),
             log_filter: o
                 .log_filter

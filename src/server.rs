@@ -34,8 +34,17 @@ fn routes() -> Vec<leptos_axum::AxumRouteListing> {
 
 pub fn router(state: AppState) -> Router {
     let routes = routes();
+    // Metrics count from the first request on.
+    crate::metrics::handle();
+    let operations = if state.settings.metrics_bind.is_some() {
+        Router::new()
+    } else {
+        Router::new().route("/metrics", get(crate::metrics::render))
+    };
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .merge(operations)
         .merge(crate::api::router())
         .merge(crate::downloads::router())
         .merge(crate::embed::router())
@@ -63,6 +72,14 @@ pub fn router(state: AppState) -> Router {
             crate::security::headers,
         ))
         .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(crate::metrics::track))
+        .with_state(state)
+}
+
+/// What `--metrics-bind` serves: `/metrics` alone.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(crate::metrics::render))
         .with_state(state)
 }
 
@@ -92,9 +109,38 @@ const INTERNAL_ERROR_HTML: &str = r#"<!DOCTYPE html>
 <p>The page could not be made; the error is in the server's log. Try again in a moment, or
 <a href="/">go back to the signal</a>.</p></section></main></body></html>"#;
 
-/// The process is up and serving. (Readiness, with the database, comes with `/readyz`.)
+/// The process is up and serving (it says nothing of the database: see `/readyz`).
 async fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Ready for traffic: the database answers and holds the schema this binary needs. `503`
+/// otherwise, saying which (the error itself goes to the log).
+async fn readyz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (axum::http::StatusCode, Json<serde_json::Value>) {
+    use axum::http::StatusCode;
+    match state.store.readiness().await {
+        Ok(r) if r.schema_version == r.expected_version => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ready", "schema_version": r.schema_version })),
+        ),
+        Ok(r) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({
+                "status": "schema not current",
+                "schema_version": r.schema_version,
+                "expected_version": r.expected_version,
+            })),
+        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready: database");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "database unreachable" })),
+            )
+        }
+    }
 }
 
 pub async fn serve(settings: Settings, store: Arc<dyn Storage>) -> anyhow::Result<()> {
@@ -114,6 +160,18 @@ pub async fn serve(settings: Settings, store: Arc<dyn Storage>) -> anyhow::Resul
             let _ = tcp.set_nodelay(true);
         });
     tokio::spawn(issue_forecasts(state.store.clone()));
+    if let Some(at) = state.settings.metrics_bind {
+        let metrics = tokio::net::TcpListener::bind(at)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen for metrics on {at}: {e}"))?;
+        tracing::info!(%at, "metrics on http://{at}/metrics");
+        let router = metrics_router(state.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(metrics, router).await {
+                tracing::error!(error = %e, "metrics server stopped");
+            }
+        });
+    }
     tracing::info!(%addr, "serving portsignal on http://{addr}");
     let live = state.live.clone();
     axum::serve(
@@ -138,9 +196,15 @@ async fn issue_forecasts(store: Arc<dyn Storage>) {
     let mut every = tokio::time::interval(ISSUE_EVERY);
     loop {
         every.tick().await;
-        match crate::queries::accuracy::issue_due(store.as_ref(), chrono::Utc::now()).await {
+        let result = crate::queries::accuracy::issue_due(store.as_ref(), chrono::Utc::now()).await;
+        let outcome = if result.is_ok() { "ok" } else { "error" };
+        metrics::counter!("portsignal_forecast_runs_total", "result" => outcome).increment(1);
+        match result {
             Ok(0) => {}
-            Ok(n) => tracing::info!(figures = n, "forecasts issued"),
+            Ok(n) => {
+                metrics::counter!("portsignal_forecasts_issued_total").increment(n);
+                tracing::info!(figures = n, "forecasts issued");
+            }
             Err(e) => tracing::warn!(error = %e, "forecasts not issued"),
         }
     }

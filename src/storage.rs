@@ -45,6 +45,21 @@ pub enum StorageError {
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
 /// A carrier (SMDG liner code / SCAC) and one of its services (`carrierServiceCode`).
+/// Whether the database can serve: the schema version it holds and the one this binary needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Readiness {
+    pub schema_version: i64,
+    pub expected_version: i64,
+}
+
+/// Connections of the store's pools: open, idle among them, and the most it may open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PoolUse {
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Carrier {
     pub code: String,
@@ -116,6 +131,9 @@ pub type Progress<'a> = &'a (dyn Fn(usize) + Send + Sync);
 #[async_trait]
 pub trait Storage: Send + Sync {
     fn backend(&self) -> Backend;
+    /// Asks the database for its schema version: an error when it cannot be reached.
+    async fn readiness(&self) -> Result<Readiness>;
+    fn pool_use(&self) -> PoolUse;
 
     /// Writes a batch in one transaction: all of it or none of it.
     async fn write_batch(&self, batch: &Batch) -> Result<()>;

@@ -224,6 +224,14 @@ fn assert_dashboard(server: &Server) {
     assert!(page.contains("<svg role=\"img\""));
     let (status, _) = get(server.port, "/nowhere").unwrap();
     assert_eq!(status, 404);
+    // Ready: the database answers with the schema of every migration this binary carries.
+    let (status, ready) = get(server.port, "/readyz").unwrap();
+    assert_eq!(status, 200, "{ready}");
+    let migrations = std::fs::read_dir("migrations/sqlite").unwrap().count();
+    assert!(
+        ready.contains(&format!(r#""schema_version":{migrations}"#)),
+        "{ready}"
+    );
     // The demo's record holds the days the setting asks for, reproduced (today's live issue
     // joins them from 06:00 in Los Angeles).
     let (status, record) = get(server.port, "/api/v1/ports/USLAX/accuracy").unwrap();
@@ -245,6 +253,21 @@ fn serves_the_demo_on_sqlite_and_stops_on_sigterm() {
     ));
     assert_dashboard(&server);
     assert!(data_dir.join("portsignal.db").exists());
+    // Metrics on the site's own address: the requests above, by route pattern.
+    let (status, metrics) = get(server.port, "/metrics").unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains(r#"http_requests_total{method="GET",route="/healthz",status="200"}"#),
+        "{metrics}"
+    );
+    assert!(metrics.contains(r#"route="/api/v1/ports/{locode}/accuracy""#));
+    assert!(metrics
+        .contains(r#"http_request_duration_seconds_bucket{method="GET",route="/",le="0.05"}"#));
+    // One writer and four readers.
+    assert!(
+        metrics.contains(r#"portsignal_db_connections{state="max"} 5"#),
+        "{metrics}"
+    );
     // An open page listening for live updates does not hold up the shutdown.
     let mut listening = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
     write!(listening, "GET /live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
@@ -259,8 +282,28 @@ async fn serves_the_demo_on_postgres() {
     let schema = support::PgSchema::create().await;
     let url = schema.url.clone();
     let outcome = tokio::task::spawn_blocking(move || {
-        let server = Server::start(portsignal(&["serve"], &[("DATABASE_URL", &url)]));
+        let metrics_port = free_port();
+        let server = Server::start(portsignal(
+            &[
+                "serve",
+                "--metrics-bind",
+                &format!("127.0.0.1:{metrics_port}"),
+            ],
+            &[("DATABASE_URL", &url)],
+        ));
         assert_dashboard(&server);
+        // With --metrics-bind, metrics are on that address only.
+        assert_eq!(get(server.port, "/metrics").unwrap().0, 404);
+        let (status, metrics) = get(metrics_port, "/metrics").unwrap();
+        assert_eq!(status, 200);
+        assert!(
+            metrics.contains(r#"portsignal_db_connections{state="max"} 16"#),
+            "{metrics}"
+        );
+        assert!(
+            metrics.contains(r#"route="/readyz",status="200""#),
+            "{metrics}"
+        );
         server.terminate();
     })
     .await;

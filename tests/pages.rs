@@ -732,3 +732,64 @@ async fn state_changing_requests_must_come_from_this_site() {
     .await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// The value of one series in Prometheus text (0 when absent).
+fn series(metrics: &str, name_and_labels: &str) -> f64 {
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(name_and_labels)?.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ready_only_on_the_current_schema_and_metrics_count_what_happens() {
+    let d = demo().await;
+    let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+    let body = |r: axum::response::Response| async move {
+        String::from_utf8(r.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+    };
+    let r = send(&d, get("/readyz")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // Imports are counted by kind and result.
+    let accepted = r#"portsignal_ingest_records_total{kind="statistics",result="accepted"}"#;
+    let rejected = r#"portsignal_ingest_records_total{kind="statistics",result="rejected"}"#;
+    let before = body(send(&d, get("/metrics")).await).await;
+    let csv = "month,loaded_imports,loaded_exports,empties\n2026-10,400000,100000,300000\n2026-11,x,1,1\n";
+    let parsed = portsignal::ingest::statistics_csv::parse("USLAX", csv.as_bytes());
+    portsignal::ingest::store_statistics(d.state.store.as_ref(), "USLAX", &parsed)
+        .await
+        .unwrap();
+    let after = body(send(&d, get("/metrics")).await).await;
+    assert_eq!(
+        series(&after, accepted) - series(&before, accepted),
+        1.0,
+        "{after}"
+    );
+    assert_eq!(series(&after, rejected) - series(&before, rejected), 1.0);
+    // The readiness checks above are there, by route and status.
+    assert!(
+        series(
+            &after,
+            r#"http_requests_total{method="GET",route="/readyz",status="200"}"#
+        ) >= 1.0
+    );
+
+    // A database whose schema is behind this binary (an upgrade not run) is not ready.
+    let db = d._dir.path().join("portsignal.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    sqlx::query(
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let r = send(&d, get("/readyz")).await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let text = body(r).await;
+    assert!(text.contains("schema not current"), "{text}");
+    // Liveness does not depend on it.
+    assert_eq!(send(&d, get("/healthz")).await.status(), StatusCode::OK);
+}

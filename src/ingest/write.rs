@@ -57,6 +57,12 @@ pub async fn store_statistics(
             tracing::warn!(port, error = %e, "monthly forecast not issued");
         }
     }
+    crate::metrics::ingested("statistics", "accepted", parsed.records.len() as u64);
+    crate::metrics::ingested(
+        "statistics",
+        "rejected",
+        (parsed.read - parsed.records.len()) as u64,
+    );
     Ok(ImportSummary {
         read: parsed.read,
         accepted: parsed.records.len(),
@@ -245,12 +251,16 @@ async fn record_unless_rejected(
     progress: Progress<'_>,
 ) -> Result<Stored, Rejected> {
     if !problems.is_empty() && !skip_invalid {
+        crate::metrics::ingested("events", "rejected", events.len() as u64);
         return Err(Rejected::Problems(problems));
     }
     dedup_reference(&mut calls);
     let outcome = store
         .record_events_reporting(&calls, existing, events, progress)
         .await?;
+    crate::metrics::ingested("events", "accepted", outcome.accepted);
+    crate::metrics::ingested("events", "duplicate", outcome.duplicates);
+    crate::metrics::ingested("events", "skipped", problems.len() as u64);
     Ok(Stored {
         outcome,
         skipped: problems,

@@ -5,6 +5,13 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 use std::time::Duration;
 
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The newest migration this binary carries.
+pub(super) fn expected_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
 pub struct PostgresStore {
     pool: PgPool,
 }
@@ -20,7 +27,7 @@ impl PostgresStore {
                 url: redact(url),
                 source,
             })?;
-        sqlx::migrate!("migrations/postgres")
+        MIGRATOR
             .run(&pool)
             .await
             .map_err(|source| StorageError::Migrate {
@@ -28,6 +35,14 @@ impl PostgresStore {
                 source,
             })?;
         Ok(PostgresStore { pool })
+    }
+
+    fn pools(&self) -> super::PoolUse {
+        super::PoolUse {
+            open: self.pool.size(),
+            idle: self.pool.num_idle() as u32,
+            max: self.pool.options().get_max_connections(),
+        }
     }
 
     fn reader(&self) -> &PgPool {

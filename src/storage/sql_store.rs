@@ -222,6 +222,22 @@ macro_rules! sql_store {
                 $backend
             }
 
+            async fn readiness(&self) -> Result<crate::storage::Readiness> {
+                let schema_version: i64 = sqlx::query_scalar(
+                    "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
+                )
+                .fetch_one(self.reader())
+                .await?;
+                Ok(crate::storage::Readiness {
+                    schema_version,
+                    expected_version: expected_version(),
+                })
+            }
+
+            fn pool_use(&self) -> crate::storage::PoolUse {
+                self.pools()
+            }
+
             async fn write_batch(&self, batch: &Batch) -> Result<()> {
                 let mut tx = self.begin_write().await?;
                 write_rows(&mut tx, batch, None).await?;

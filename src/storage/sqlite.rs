@@ -9,6 +9,13 @@ use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+
+/// The newest migration this binary carries.
+pub(super) fn expected_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
 pub struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
@@ -32,7 +39,7 @@ impl SqliteStore {
             .connect_with(options.clone())
             .await
             .map_err(connect_err)?;
-        sqlx::migrate!("migrations/sqlite")
+        MIGRATOR
             .run(&writer)
             .await
             .map_err(|source| StorageError::Migrate {
@@ -45,6 +52,16 @@ impl SqliteStore {
             .await
             .map_err(connect_err)?;
         Ok(SqliteStore { writer, readers })
+    }
+
+    /// The writer and the readers together.
+    fn pools(&self) -> super::PoolUse {
+        let [w, r] = [&self.writer, &self.readers];
+        super::PoolUse {
+            open: w.size() + r.size(),
+            idle: (w.num_idle() + r.num_idle()) as u32,
+            max: w.options().get_max_connections() + r.options().get_max_connections(),
+        }
     }
 
     fn reader(&self) -> &SqlitePool {

@@ -64,6 +64,7 @@ pub fn app_state(
         demo_seed: 1,
         demo_record_days: 0,
         https: false,
+        metrics_bind: None,
         log_json: false,
         log_filter: "warn".into(),
     };
