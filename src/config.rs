@@ -7,6 +7,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 pub const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
+/// Enough for a dashboard refreshing every second and a nightly bulk export.
+pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 1200;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -320,6 +322,9 @@ pub struct Overrides {
     /// Served over https (usually behind a TLS proxy): `Secure` `__Host-` cookies and HSTS.
     #[arg(long, env = "PORTSIGNAL_HTTPS", global = true)]
     pub https: Option<bool>,
+    /// Requests a minute each client address may make to the read API and downloads (0: off).
+    #[arg(long, env = "PORTSIGNAL_RATE_LIMIT_PER_MINUTE", global = true)]
+    pub rate_limit_per_minute: Option<u32>,
     /// Serve `/metrics` on this address only (e.g. 127.0.0.1:9100), not on the site's.
     #[arg(long, env = "PORTSIGNAL_METRICS_BIND", global = true)]
     pub metrics_bind: Option<SocketAddr>,
@@ -344,6 +349,7 @@ struct FileSettings {
     demo_seed: Option<u64>,
     demo_record_days: Option<u32>,
     https: Option<bool>,
+    rate_limit_per_minute: Option<u32>,
     metrics_bind: Option<SocketAddr>,
     log_json: Option<bool>,
     log_filter: Option<String>,
@@ -360,6 +366,8 @@ pub struct Settings {
     pub demo_seed: u64,
     pub demo_record_days: u32,
     pub https: bool,
+    /// Read API and download requests a minute per client address; 0 turns the limit off.
+    pub rate_limit_per_minute: u32,
     /// Where `/metrics` is served when not on the site's address.
     pub metrics_bind: Option<SocketAddr>,
     pub log_json: bool,
@@ -439,6 +447,10 @@ impl Settings {
                 .or(file.demo_record_days)
                 .unwrap_or(crate::queries::accuracy::DEFAULT_BACKFILL_DAYS),
             https: o.https.or(file.https).unwrap_or(false),
+            rate_limit_per_minute: o
+                .rate_limit_per_minute
+                .or(file.rate_limit_per_minute)
+                .unwrap_or(DEFAULT_RATE_LIMIT_PER_MINUTE),
             metrics_bind: o.metrics_bind.or(file.metrics_bind),
             log_json: o.log_json.or(file.log_json).unwrap_or(false),
             log_filter: o

@@ -51,7 +51,11 @@ pub fn hydrate() {
 #[cfg(feature = "ssr")]
 pub mod cli;
 #[cfg(feature = "ssr")]
+pub mod http_cache;
+#[cfg(feature = "ssr")]
 pub mod metrics;
+#[cfg(feature = "ssr")]
+pub mod rate_limit;
 #[cfg(feature = "ssr")]
 pub mod security;
 #[cfg(feature = "ssr")]

@@ -793,3 +793,112 @@ async fn ready_only_on_the_current_schema_and_metrics_count_what_happens() {
     // Liveness does not depend on it.
     assert_eq!(send(&d, get("/healthz")).await.status(), StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_are_compressed_tagged_and_revalidated() {
+    let d = demo().await;
+    let get = |path: &str, headers: &[(&str, &str)]| {
+        let mut r = Request::get(path);
+        for (k, v) in headers {
+            r = r.header(*k, *v);
+        }
+        r.body(Body::empty()).unwrap()
+    };
+    let header = |r: &axum::response::Response, name: &str| {
+        r.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    let size = |r: axum::response::Response| async move {
+        r.into_body().collect().await.unwrap().to_bytes().len()
+    };
+    // Compression as the client accepts it.
+    let api = "/api/v1/ports/USLAX/outlook/weekly?as_of=2026-11-29T12:00:00Z";
+    let plain = send(&d, get(api, &[])).await;
+    assert_eq!(header(&plain, "content-encoding"), None);
+    let plain_size = size(plain).await;
+    for encoding in ["br", "gzip"] {
+        let r = send(&d, get(api, &[("accept-encoding", encoding)])).await;
+        assert_eq!(header(&r, "content-encoding").as_deref(), Some(encoding));
+        assert!(header(&r, "vary").unwrap().contains("accept-encoding"));
+        let packed = size(r).await;
+        assert!(
+            packed * 3 < plain_size,
+            "{encoding}: {packed} of {plain_size}"
+        );
+    }
+
+    // The same answer keeps its tag; asked with it, 304 and no body.
+    let first = send(&d, get(api, &[])).await;
+    let tag = header(&first, "etag").expect("an ETag");
+    assert!(tag.starts_with("W/\""), "{tag}");
+    let again = send(&d, get(api, &[("if-none-match", &tag)])).await;
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&again, "etag").as_deref(), Some(tag.as_str()));
+    assert_eq!(
+        header(&again, "x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    assert_eq!(size(again).await, 0);
+    let other = send(&d, get(api, &[("if-none-match", "W/\"stale\"")])).await;
+    assert_eq!(other.status(), StatusCode::OK);
+
+    // A page: a new nonce each time, the same tag; its 304 keeps the policy the page came with.
+    let a = send(&d, get("/login", &[])).await;
+    let b = send(&d, get("/login", &[])).await;
+    assert_ne!(
+        header(&a, "content-security-policy"),
+        header(&b, "content-security-policy")
+    );
+    let tag = header(&a, "etag").unwrap();
+    assert_eq!(header(&b, "etag").as_deref(), Some(tag.as_str()));
+    let cached = send(&d, get("/login", &[("if-none-match", &tag)])).await;
+    assert_eq!(cached.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&cached, "content-security-policy"), None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_read_api_is_rate_limited_per_address_with_retry_after() {
+    let mut d = demo().await;
+    let mut settings = (*d.state.settings).clone();
+    settings.rate_limit_per_minute = 3;
+    d.state.settings = Arc::new(settings);
+    let from = |ip: [u8; 4], path: &str| {
+        let mut r = Request::get(path).body(Body::empty()).unwrap();
+        r.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                ip, 40000,
+            ))));
+        r
+    };
+    // One router, as a server has: the budget lives in it.
+    let router = portsignal::server::router(d.state.clone());
+    let call = |r| router.clone().oneshot(r);
+    let api = "/api/v1/ports/USLAX/accuracy";
+    for _ in 0..3 {
+        assert_eq!(
+            call(from([10, 0, 0, 1], api)).await.unwrap().status(),
+            StatusCode::OK
+        );
+    }
+    let refused = call(from([10, 0, 0, 1], "/download/outlook.csv"))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=20).contains(&wait), "{wait}");
+    assert_eq!(refused.headers()["x-content-type-options"], "nosniff");
+    // Another address has its own budget; pages are not limited.
+    assert_eq!(
+        call(from([10, 0, 0, 2], api)).await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        call(from([10, 0, 0, 1], "/login")).await.unwrap().status(),
+        StatusCode::OK
+    );
+}

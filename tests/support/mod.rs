@@ -65,6 +65,7 @@ pub fn app_state(
         demo_record_days: 0,
         https: false,
         metrics_bind: None,
+        rate_limit_per_minute: 0,
         log_json: false,
         log_filter: "warn".into(),
     };
