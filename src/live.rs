@@ -1,8 +1,8 @@
 //! Live updates: when data for a port arrives (through the API), every open page of that port
 //! hears of it within a second and refetches what it shows. One server-sent event stream per
 //! page, `GET /live?port=LOCODE`; the browser's EventSource reconnects by itself after a
-//! server restart. Within one process for now; instances sharing a database will relay
-//! through it (a later issue).
+//! server restart. Instances sharing a PostgreSQL database relay changes to each other through
+//! it (`NOTIFY`/`LISTEN`): a page hears of data posted to any instance.
 
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -22,6 +22,8 @@ pub const ALL_PORTS: &str = "*";
 #[derive(Clone, Debug)]
 pub struct Live {
     tx: broadcast::Sender<String>,
+    /// This process among the instances on one database: it ignores its own notifications.
+    instance: String,
     /// Set when the server shuts down: streams end, so graceful shutdown does not wait on
     /// pages that would listen forever.
     closing: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
@@ -33,6 +35,7 @@ impl Default for Live {
         // still hears the next.
         Live {
             tx: broadcast::channel(64).0,
+            instance: format!("{:016x}", rand::random::<u64>()),
             closing: std::sync::Arc::new(tokio::sync::watch::channel(false).0),
         }
     }
@@ -44,9 +47,43 @@ impl Live {
         let _ = self.tx.send(port.to_uppercase());
     }
 
+    /// A change another instance announced (`INSTANCE PORT`); this one's own are ignored.
+    pub fn relayed(&self, message: &str) {
+        if let Some((from, port)) = message.split_once(' ') {
+            if from != self.instance {
+                self.changed(port);
+            }
+        }
+    }
+
+    /// Relays the other instances' changes to this one's pages while the process runs;
+    /// after a failure it listens again (returns at once where there are no others: SQLite).
+    pub async fn relay(self, store: std::sync::Arc<dyn crate::storage::Storage>) {
+        loop {
+            let live = self.clone();
+            match store.listen(Box::new(move |m| live.relayed(&m))).await {
+                Ok(()) => return,
+                Err(e) => {
+                    tracing::warn!(error = %e, "change relay interrupted; listening again");
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                }
+            }
+        }
+    }
+
     /// Ends every open stream (at shutdown); browsers reconnect to the next server.
     pub fn close(&self) {
         self.closing.send_replace(true);
+    }
+}
+
+/// Announces that `port` (or [`ALL_PORTS`]) changed, to this instance's pages and to every
+/// other instance on the database. A failed relay is logged: the data is stored either way.
+pub async fn announce(state: &AppState, port: &str) {
+    state.live.changed(port);
+    let message = format!("{} {}", state.live.instance, port.to_uppercase());
+    if let Err(e) = state.store.notify(&message).await {
+        tracing::warn!(error = %e, "change not relayed to other instances");
     }
 }
 

@@ -170,6 +170,7 @@ pub async fn serve(settings: Settings, store: Arc<dyn Storage>) -> anyhow::Resul
             let _ = tcp.set_nodelay(true);
         });
     tokio::spawn(issue_forecasts(state.store.clone()));
+    tokio::spawn(state.live.clone().relay(state.store.clone()));
     if let Some(at) = state.settings.metrics_bind {
         let metrics = tokio::net::TcpListener::bind(at)
             .await

@@ -134,6 +134,12 @@ pub trait Storage: Send + Sync {
     /// Asks the database for its schema version: an error when it cannot be reached.
     async fn readiness(&self) -> Result<Readiness>;
     fn pool_use(&self) -> PoolUse;
+    /// Tells the other instances on this database that `message` happened (PostgreSQL
+    /// `NOTIFY`; nothing for SQLite, which one process serves).
+    async fn notify(&self, message: &str) -> Result<()>;
+    /// Hands every message the other instances notify to `deliver`, until the connection
+    /// fails (an error: call again) or at once where there are none (SQLite).
+    async fn listen(&self, deliver: Box<dyn Fn(String) + Send + Sync>) -> Result<()>;
 
     /// Writes a batch in one transaction: all of it or none of it.
     async fn write_batch(&self, batch: &Batch) -> Result<()>;

@@ -1010,3 +1010,81 @@ fn shift_patterns_and_terminals_are_port_configuration() {
         ("WBCT", 3, 27.5, 9000.0)
     );
 }
+
+/// A plain HTTP/1.1 POST of JSON with a bearer token; returns the status.
+fn post_json(port: u16, path: &str, token: &str, body: &str) -> u16 {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\
+         Authorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    raw.split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn instances_on_one_postgres_database_relay_live_updates() {
+    let schema = support::PgSchema::create().await;
+    let url = schema.url.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let env = [("DATABASE_URL", url.as_str())];
+        let first = Server::start(portsignal(&["serve"], &env));
+        let second = Server::start(portsignal(&["serve"], &env));
+        let out = portsignal(
+            &["token", "create", "--role", "provider", "--port", "USLAX"],
+            &env,
+        )
+        .output()
+        .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+
+        // A page served by the second instance listens …
+        let mut page = TcpStream::connect(("127.0.0.1", second.port)).unwrap();
+        page.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        write!(page, "GET /live?port=USLAX HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        let mut seen = String::new();
+        let mut buf = [0u8; 4096];
+        let mut read_until = |what: &str, seen: &mut String| {
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while !seen.contains(what) {
+                assert!(Instant::now() < deadline, "no '{what}' in: {seen}");
+                let n = page.read(&mut buf).expect("the stream stays open");
+                seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        };
+        read_until("event: ready", &mut seen);
+        assert!(!seen.contains("event: changed"));
+        // … while a carrier posts an ETA to the first.
+        let eta = serde_json::json!([{
+            "publisher": {"partyName": "Maersk A/S", "identifyingCodes": [{"DCSAResponsibleAgencyCode": "SMDG", "partyCode": "MSK", "codeListName": "LCL"}]},
+            "publisherRole": "CA",
+            "vesselIMONumber": "9074729",
+            "carrierServiceCode": "TP6",
+            "carrierVoyageNumber": "RELAY1E",
+            "UNLocationCode": "USLAX",
+            "facilityTypeCode": "BRTH",
+            "eventClassifierCode": "EST",
+            "operationsEventTypeCode": "ARRI",
+            "eventDateTime": "2026-12-20T06:00:00-08:00",
+        }]);
+        let status = post_json(first.port, "/dcsa/jit/v1/timestamps", &token, &eta.to_string());
+        assert_eq!(status, 201);
+        read_until("event: changed\ndata: USLAX", &mut seen);
+        drop(page);
+        first.terminate();
+        second.terminate();
+    })
+    .await;
+    schema.drop_schema().await;
+    outcome.unwrap();
+}

@@ -62,7 +62,7 @@ pub async fn post_timestamps(
     tracing::info!(token = %token.prefix, accepted = outcome.accepted, duplicates = outcome.duplicates, "JIT timestamps posted");
     if outcome.accepted > 0 {
         for port in &ports {
-            state.live.changed(port);
+            crate::live::announce(&state, port).await;
         }
     }
     Ok((

@@ -148,6 +148,6 @@ pub async fn post_schedules(
     })?;
     tracing::info!(token = %token.prefix, calls = outcome.port_calls, dummies, "OVS schedules posted");
     // A schedule names many ports; the pages of each refetch.
-    state.live.changed(crate::live::ALL_PORTS);
+    crate::live::announce(&state, crate::live::ALL_PORTS).await;
     Ok((StatusCode::CREATED, Json(outcome)))
 }

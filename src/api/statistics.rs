@@ -45,6 +45,6 @@ pub async fn post_monthly(
     }
     let summary = store_statistics(state.store.as_ref(), &port, &parsed).await?;
     tracing::info!(port = %port, token = %token.prefix, accepted = summary.accepted, "statistics posted");
-    state.live.changed(&port);
+    crate::live::announce(&state, &port).await;
     Ok((StatusCode::CREATED, Json(summary)))
 }

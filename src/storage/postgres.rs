@@ -14,6 +14,24 @@ pub(super) fn expected_version() -> i64 {
 
 pub struct PostgresStore {
     pool: PgPool,
+    /// The `NOTIFY` channel of this database schema: instances on one schema hear each other,
+    /// those on another schema of the same database do not.
+    channel: String,
+}
+
+/// `portsignal_` and the schema's name, as a channel name may spell it.
+fn channel_of(schema: &str) -> String {
+    let safe: String = schema
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("portsignal_{safe}").chars().take(63).collect()
 }
 
 impl PostgresStore {
@@ -34,7 +52,13 @@ impl PostgresStore {
                 url: redact(url),
                 source,
             })?;
-        Ok(PostgresStore { pool })
+        let schema: String = sqlx::query_scalar("SELECT current_schema()")
+            .fetch_one(&pool)
+            .await?;
+        Ok(PostgresStore {
+            pool,
+            channel: channel_of(&schema),
+        })
     }
 
     fn pools(&self) -> super::PoolUse {
@@ -42,6 +66,26 @@ impl PostgresStore {
             open: self.pool.size(),
             idle: self.pool.num_idle() as u32,
             max: self.pool.options().get_max_connections(),
+        }
+    }
+
+    async fn notify_others(&self, message: &str) -> Result<()> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(&self.channel)
+            .bind(message)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn listen_to_others(&self, deliver: Box<dyn Fn(String) + Send + Sync>) -> Result<()> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
+        listener.listen(&self.channel).await?;
+        loop {
+            // `recv` reconnects by itself after a lost connection (notifications sent in
+            // between are lost: pages refetch on the next).
+            let notification = listener.recv().await?;
+            deliver(notification.payload().to_string());
         }
     }
 
@@ -55,3 +99,13 @@ impl PostgresStore {
 }
 
 crate::storage::sql_store::sql_store!(PostgresStore, Postgres, Backend::Postgres);
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn channels_are_named_after_the_schema() {
+        assert_eq!(super::channel_of("public"), "portsignal_public");
+        assert_eq!(super::channel_of("Test-1 x"), "portsignal_test_1_x");
+        assert_eq!(super::channel_of(&"s".repeat(80)).len(), 63);
+    }
+}

@@ -238,6 +238,14 @@ macro_rules! sql_store {
                 self.pools()
             }
 
+            async fn notify(&self, message: &str) -> Result<()> {
+                self.notify_others(message).await
+            }
+
+            async fn listen(&self, deliver: Box<dyn Fn(String) + Send + Sync>) -> Result<()> {
+                self.listen_to_others(deliver).await
+            }
+
             async fn write_batch(&self, batch: &Batch) -> Result<()> {
                 let mut tx = self.begin_write().await?;
                 write_rows(&mut tx, batch, None).await?;

@@ -54,6 +54,15 @@ impl SqliteStore {
         Ok(SqliteStore { writer, readers })
     }
 
+    /// One process serves a SQLite database: there is nobody else to tell.
+    async fn notify_others(&self, _message: &str) -> Result<()> {
+        Ok(())
+    }
+
+    async fn listen_to_others(&self, _deliver: Box<dyn Fn(String) + Send + Sync>) -> Result<()> {
+        Ok(())
+    }
+
     /// The writer and the readers together.
     fn pools(&self) -> super::PoolUse {
         let [w, r] = [&self.writer, &self.readers];
