@@ -165,7 +165,9 @@ async fn files(
         }
         "outlook" => {
             let weeks = crate::view_model::outlook_weeks(weeks);
-            let v = queries::outlook_view::outlook_view(store, port, weeks, now).await?;
+            let v =
+                queries::outlook_view::outlook_view(store, &state.live.outlook, port, weeks, now)
+                    .await?;
             let mut csv = vec![row([
                 "iso_week",
                 "group",

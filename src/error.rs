@@ -34,6 +34,9 @@ pub enum AppError {
     },
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// A bug or a failed task: logged, answered with a generic message.
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl AppError {
@@ -47,7 +50,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Storage(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -57,6 +60,10 @@ impl AppError {
             AppError::Storage(e) => {
                 tracing::error!(error = %e, "storage error");
                 "internal error: the server could not read its data".into()
+            }
+            AppError::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
+                "internal error".into()
             }
             other => other.to_string(),
         }

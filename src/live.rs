@@ -24,6 +24,8 @@ pub struct Live {
     tx: broadcast::Sender<String>,
     /// This process among the instances on one database: it ignores its own notifications.
     instance: String,
+    /// Outlooks computed for pages and the API, forgotten when their port changes.
+    pub outlook: crate::queries::outlook::OutlookCache,
     /// Set when the server shuts down: streams end, so graceful shutdown does not wait on
     /// pages that would listen forever.
     closing: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
@@ -36,6 +38,7 @@ impl Default for Live {
         Live {
             tx: broadcast::channel(64).0,
             instance: format!("{:016x}", rand::random::<u64>()),
+            outlook: Default::default(),
             closing: std::sync::Arc::new(tokio::sync::watch::channel(false).0),
         }
     }
@@ -44,6 +47,7 @@ impl Default for Live {
 impl Live {
     /// Announces that `port` (or [`ALL_PORTS`]) changed. Nobody listening is fine.
     pub fn changed(&self, port: &str) {
+        self.outlook.forget(&port.to_uppercase());
         let _ = self.tx.send(port.to_uppercase());
     }
 

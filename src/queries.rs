@@ -65,10 +65,11 @@ pub async fn indicator(
     let locode = port.locode.clone();
     let n = view_model::horizon(weeks);
 
-    let data = outlook::OutlookData::load(store, &locode, now, now, n as usize).await?;
-    let weekly = tokio::task::spawn_blocking(move || data.at(now, n as usize))
-        .await
-        .expect("the outlook does not panic");
+    let weekly = state
+        .live
+        .outlook
+        .weekly_at(store, &locode, now, n as usize)
+        .await?;
     let rows: Vec<WeekRow> = weekly.weeks.iter().map(week_row).collect();
 
     // One read of the statistics for the forecast and the balance.

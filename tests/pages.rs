@@ -902,3 +902,132 @@ async fn the_read_api_is_rate_limited_per_address_with_retry_after() {
         StatusCode::OK
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_outlook_is_computed_once_a_minute_and_forgotten_when_its_port_changes() {
+    use portsignal::domain::{CallTimes, PortCall, TeuMoves};
+    let d = demo().await;
+    let router = portsignal::server::router(d.state.clone());
+    let get = |path: &str| {
+        router
+            .clone()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+    };
+    let json = |r: axum::response::Response| async move {
+        let bytes = r.into_body().collect().await.unwrap().to_bytes();
+        serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
+    };
+    let hits = |m: &str| series(m, r#"portsignal_outlook_cache_total{result="hit"}"#);
+    let api = "/api/v1/ports/USLAX/outlook/weekly?weeks=3";
+    // The cache is by minute: checks of what is cached hold only while the minute lasts.
+    let minute = portsignal::queries::page_now();
+    let same_minute = || portsignal::queries::page_now() == minute;
+    let first = json(get(api).await.unwrap()).await;
+    let before = String::from_utf8(
+        get("/metrics")
+            .await
+            .unwrap()
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    let again = json(get(api).await.unwrap()).await;
+    let after = String::from_utf8(
+        get("/metrics")
+            .await
+            .unwrap()
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    if same_minute() {
+        assert_eq!(first, again);
+        assert!(
+            hits(&after) > hits(&before),
+            "the second answer came from the cache"
+        );
+    }
+
+    // A ship with 50,000 TEU for next week arrives in the data: once the port's change is
+    // announced (as every ingest does), the outlook is computed again and shows it.
+    let next_week_p50 =
+        |v: &serde_json::Value| v["weeks"][1]["import_teu"]["p50"].as_f64().unwrap();
+    let start: chrono::DateTime<chrono::Utc> = first["weeks"][1]["start"]
+        .as_str()
+        .map(|s| format!("{s}T20:00:00Z").parse().unwrap())
+        .unwrap();
+    // Like a call of the demo's (its vessel, carrier and service exist), but new.
+    let template = d
+        .state
+        .store
+        .port_calls_arriving("USLAX", start, start + chrono::Duration::days(7))
+        .await
+        .unwrap()
+        .remove(0);
+    let big = PortCall {
+        call_ref: "CACHE-TEST".into(),
+        terminal: None,
+        import_voyage: "C1E".into(),
+        export_voyage: "C1W".into(),
+        times: CallTimes {
+            planned_arrival: Some(start + chrono::Duration::days(2)),
+            ..Default::default()
+        },
+        expected: TeuMoves {
+            discharge_laden: 50_000.0,
+            ..Default::default()
+        },
+        actual: None,
+        ..template
+    };
+    // The outlook knows a call by its events, as received: a plan, an hour ago.
+    let plan = portsignal::domain::PortCallEvent {
+        call_ref: big.call_ref.clone(),
+        source: "test".into(),
+        publisher: big.carrier.clone(),
+        classifier: portsignal::domain::Classifier::Pln,
+        event_type: portsignal::domain::EventType::Arri,
+        facility_type: portsignal::domain::FacilityType::Brth,
+        event_time: start + chrono::Duration::days(2),
+        issued_at: None,
+        received_at: chrono::Utc::now() - chrono::Duration::hours(1),
+        delay_reason: None,
+        remark: None,
+    };
+    d.state
+        .store
+        .record_events(
+            &portsignal::storage::Batch {
+                port_calls: vec![big],
+                ..Default::default()
+            },
+            portsignal::storage::Existing::Keep,
+            &[plan],
+        )
+        .await
+        .unwrap();
+    let stale = json(get(api).await.unwrap()).await;
+    if same_minute() {
+        assert_eq!(
+            next_week_p50(&stale),
+            next_week_p50(&first),
+            "not announced yet"
+        );
+    }
+    d.state.live.changed("USLAX");
+    let fresh = json(get(api).await.unwrap()).await;
+    assert!(
+        next_week_p50(&fresh) > next_week_p50(&first) + 20_000.0,
+        "{} → {}",
+        next_week_p50(&first),
+        next_week_p50(&fresh)
+    );
+}

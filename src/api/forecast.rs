@@ -47,14 +47,33 @@ pub async fn get_weekly(
     params: Result<Query<WeeklyParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<WeeklyOutlook>, AppError> {
     let Query(params) = params.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    let outlook = outlook::weekly(
-        state.store.as_ref(),
-        &locode,
-        params.as_of.as_deref(),
-        params.weeks,
-        chrono::Utc::now(),
-    )
-    .await?;
+    // Without `as_of`, the current minute's outlook: the one pages show, computed once.
+    let outlook = match params.as_of {
+        None => {
+            let weeks = outlook::checked_weeks(params.weeks)?;
+            let (port, _) = crate::queries::known_port(state.store.as_ref(), &locode).await?;
+            state
+                .live
+                .outlook
+                .weekly_at(
+                    state.store.as_ref(),
+                    &port.locode,
+                    crate::queries::page_now(),
+                    weeks,
+                )
+                .await?
+        }
+        Some(as_of) => {
+            outlook::weekly(
+                state.store.as_ref(),
+                &locode,
+                Some(&as_of),
+                params.weeks,
+                chrono::Utc::now(),
+            )
+            .await?
+        }
+    };
     Ok(Json(outlook))
 }
 

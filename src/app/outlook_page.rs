@@ -18,6 +18,7 @@ pub async fn get_outlook(
     let weeks = crate::view_model::outlook_weeks(weeks);
     crate::queries::outlook_view::outlook_view(
         state.store.as_ref(),
+        &state.live.outlook,
         &port,
         weeks,
         crate::queries::page_now(),

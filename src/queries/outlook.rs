@@ -88,13 +88,80 @@ pub async fn weekly(
             .with_timezone(&Utc),
         None => now,
     };
+    weekly_at(store, port, as_of, checked_weeks(weeks)?).await
+}
+
+/// The weeks asked for (default 6), when in 1-8.
+pub fn checked_weeks(weeks: Option<usize>) -> Result<usize, AppError> {
     let weeks = weeks.unwrap_or(DEFAULT_WEEKS);
     if !(1..=MAX_WEEKS).contains(&weeks) {
         return Err(AppError::BadRequest(format!(
             "weeks {weeks} is outside 1-{MAX_WEEKS}"
         )));
     }
-    weekly_at(store, port, as_of, weeks).await
+    Ok(weeks)
+}
+
+type CacheKey = (String, DateTime<Utc>, usize);
+
+/// Outlooks already computed, by port, moment and weeks: the draws of one port's outlook take
+/// ~100 ms, and pages ask for the current minute's (`page_now`) over and over. Concurrent
+/// requests for one key wait for a single computation. A change announced for a port (ingest,
+/// here or on another instance) forgets that port's outlooks; entries for moments more than
+/// five minutes old are dropped as new ones come.
+#[derive(Clone, Default)]
+pub struct OutlookCache(
+    std::sync::Arc<
+        std::sync::Mutex<HashMap<CacheKey, std::sync::Arc<tokio::sync::OnceCell<WeeklyOutlook>>>>,
+    >,
+);
+
+impl std::fmt::Debug for OutlookCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OutlookCache")
+    }
+}
+
+impl OutlookCache {
+    /// Forgets the outlooks of `port` (of every port for `*`).
+    pub fn forget(&self, port: &str) {
+        if let Ok(mut map) = self.0.lock() {
+            map.retain(|k, _| port != crate::live::ALL_PORTS && k.0 != port);
+        }
+    }
+
+    /// The outlook of `port` (a stored port's UN/LOCODE) as of `as_of`, computed once.
+    pub async fn weekly_at(
+        &self,
+        store: &dyn Storage,
+        port: &str,
+        as_of: DateTime<Utc>,
+        weeks: usize,
+    ) -> Result<WeeklyOutlook, AppError> {
+        let key = (port.to_uppercase(), as_of, weeks);
+        let cell = {
+            let mut map = self
+                .0
+                .lock()
+                .map_err(|_| AppError::Internal("outlook cache poisoned".into()))?;
+            if !map.contains_key(&key) {
+                let stale = as_of - Duration::minutes(5);
+                map.retain(|k, _| k.1 >= stale);
+            }
+            map.entry(key).or_default().clone()
+        };
+        let hit = cell.initialized();
+        metrics::counter!("portsignal_outlook_cache_total", "result" => if hit { "hit" } else { "miss" })
+            .increment(1);
+        cell.get_or_try_init(|| async {
+            let data = OutlookData::load(store, port, as_of, as_of, weeks).await?;
+            tokio::task::spawn_blocking(move || data.at(as_of, weeks))
+                .await
+                .map_err(|e| AppError::Internal(format!("outlook computation failed: {e}")))
+        })
+        .await
+        .cloned()
+    }
 }
 
 /// [`weekly`] with its arguments checked: `weeks` in 1-8.

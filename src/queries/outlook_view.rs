@@ -1,7 +1,7 @@
 //! Read path of the `/outlook` page: the weekly outlook (one read, one run of the draws) →
 //! its band, split laden/empty and rail/local, by terminal and by carrier.
 
-use super::outlook::{GroupSplit, OutlookData};
+use super::outlook::{GroupSplit, OutlookCache};
 use crate::chart;
 use crate::domain::split::Split;
 use crate::error::AppError;
@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 pub async fn outlook_view(
     store: &dyn Storage,
+    cache: &OutlookCache,
     port: &str,
     weeks: u32,
     now: DateTime<Utc>,
@@ -24,10 +25,7 @@ pub async fn outlook_view(
         .map(|t| (t.code, t.name))
         .collect();
     let n = weeks as usize;
-    let data = OutlookData::load(store, &port.locode, now, now, n).await?;
-    let outlook = tokio::task::spawn_blocking(move || data.at(now, n))
-        .await
-        .expect("the outlook does not panic");
+    let outlook = cache.weekly_at(store, &port.locode, now, n).await?;
 
     let rows: Vec<WeekRow> = outlook.weeks.iter().map(super::week_row).collect();
     let expected = outlook.weeks.iter().map(|w| w.expected).collect();
