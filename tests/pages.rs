@@ -917,37 +917,18 @@ async fn the_outlook_is_computed_once_a_minute_and_forgotten_when_its_port_chang
         let bytes = r.into_body().collect().await.unwrap().to_bytes();
         serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
     };
+    let text = |r: axum::response::Response| async move {
+        String::from_utf8(r.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+    };
     let hits = |m: &str| series(m, r#"portsignal_outlook_cache_total{result="hit"}"#);
     let api = "/api/v1/ports/USLAX/outlook/weekly?weeks=3";
     // The cache is by minute: checks of what is cached hold only while the minute lasts.
     let minute = portsignal::queries::page_now();
     let same_minute = || portsignal::queries::page_now() == minute;
     let first = json(get(api).await.unwrap()).await;
-    let before = String::from_utf8(
-        get("/metrics")
-            .await
-            .unwrap()
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
-    )
-    .unwrap();
+    let before = text(get("/metrics").await.unwrap()).await;
     let again = json(get(api).await.unwrap()).await;
-    let after = String::from_utf8(
-        get("/metrics")
-            .await
-            .unwrap()
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
-    )
-    .unwrap();
+    let after = text(get("/metrics").await.unwrap()).await;
     if same_minute() {
         assert_eq!(first, again);
         assert!(
