@@ -75,7 +75,12 @@ pub async fn indicator(
     // One read of the statistics for the forecast and the balance.
     let stats = store.monthly_stats(&locode).await?;
     let balance = balance::trailing(&crate::domain::balance::balance_months(&stats));
-    let monthly = match forecast::forecast_from(locode.clone(), stats, None, PAGE_MONTHS).await {
+    let monthly = match state
+        .live
+        .forecasts
+        .forecast_from(locode.clone(), stats, None, PAGE_MONTHS)
+        .await
+    {
         Ok(f) => Some(monthly_view(f.forecast)),
         Err(AppError::NotFound(_)) => None,
         Err(e) => return Err(e),

@@ -1012,3 +1012,39 @@ async fn the_outlook_is_computed_once_a_minute_and_forgotten_when_its_port_chang
         next_week_p50(&fresh)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn monthly_forecasts_are_kept_by_the_statistics_they_come_from() {
+    use portsignal::queries::forecast::{forecast_from, ForecastCache};
+    let d = demo().await;
+    let mut stats = d.state.store.monthly_stats("USLAX").await.unwrap();
+    let cache = ForecastCache::default();
+    let made = forecast_from("USLAX".into(), stats.clone(), None, 6)
+        .await
+        .unwrap();
+    let kept = cache
+        .forecast_from("USLAX".into(), stats.clone(), None, 6)
+        .await
+        .unwrap();
+    assert_eq!(made, kept);
+    assert_eq!(
+        cache
+            .forecast_from("USLAX".into(), stats.clone(), None, 6)
+            .await
+            .unwrap(),
+        made
+    );
+    // A revised month is other statistics: forecast again.
+    let last = stats.last_mut().unwrap();
+    last.total_teu *= 1.5;
+    last.loaded_imports *= 1.5;
+    let revised = cache
+        .forecast_from("USLAX".into(), stats.clone(), None, 6)
+        .await
+        .unwrap();
+    assert_eq!(
+        revised,
+        forecast_from("USLAX".into(), stats, None, 6).await.unwrap()
+    );
+    assert_ne!(revised, made);
+}

@@ -71,6 +71,59 @@ pub async fn forecast_from(
     })
 }
 
+/// Forecasts already made, by their inputs (the port's statistics as read, the month and the
+/// horizon): statistics change a few times a month, pages ask on every view. Keyed by the
+/// content, so an import from any process is seen at once; at most 64 are kept.
+#[derive(Clone, Default)]
+pub struct ForecastCache(
+    std::sync::Arc<
+        std::sync::Mutex<
+            std::collections::HashMap<
+                u64,
+                std::sync::Arc<tokio::sync::OnceCell<PortMonthlyForecast>>,
+            >,
+        >,
+    >,
+);
+
+impl std::fmt::Debug for ForecastCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ForecastCache")
+    }
+}
+
+impl ForecastCache {
+    /// [`forecast_from`], made once for the same statistics, month and horizon.
+    pub async fn forecast_from(
+        &self,
+        locode: String,
+        stats: Vec<crate::domain::MonthlyStats>,
+        as_of: Option<Month>,
+        horizon: usize,
+    ) -> Result<PortMonthlyForecast, AppError> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&locode, format!("{as_of:?}"), horizon).hash(&mut h);
+        serde_json::to_string(&stats)
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .hash(&mut h);
+        let key = h.finish();
+        let cell = {
+            let mut map = self
+                .0
+                .lock()
+                .map_err(|_| AppError::Internal("forecast cache poisoned".into()))?;
+            if map.len() >= 64 && !map.contains_key(&key) {
+                map.clear();
+            }
+            map.entry(key).or_default().clone()
+        };
+        cell.get_or_try_init(|| forecast_from(locode, stats, as_of, horizon))
+            .await
+            .cloned()
+    }
+}
+
 /// Every model's backtest of one series of `port`, forecasting after each month from `from`
 /// to `to`, up to `horizon` months ahead.
 pub async fn monthly_backtest(
