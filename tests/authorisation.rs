@@ -226,6 +226,9 @@ const GETS: &[(&str, Row)] = &[
     ("/login", PUBLIC),
     ("/embed/outlook", PUBLIC),
     ("/healthz", PUBLIC),
+    ("/readyz", PUBLIC),
+    // On the site's address unless `metrics_bind` moves it (README, "Operations").
+    ("/metrics", PUBLIC),
     ("/live?port=USLAX", PUBLIC),
     ("/download/outlook.csv", PUBLIC),
     ("/download/signal.json", PUBLIC),
