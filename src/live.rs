@@ -26,8 +26,6 @@ pub struct Live {
     instance: String,
     /// Outlooks computed for pages and the API, forgotten when their port changes.
     pub outlook: crate::queries::outlook::OutlookCache,
-    /// Monthly forecasts, by the statistics they were made from.
-    pub forecasts: crate::queries::forecast::ForecastCache,
     /// Set when the server shuts down: streams end, so graceful shutdown does not wait on
     /// pages that would listen forever.
     closing: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
@@ -41,7 +39,6 @@ impl Default for Live {
             tx: broadcast::channel(64).0,
             instance: format!("{:016x}", rand::random::<u64>()),
             outlook: Default::default(),
-            forecasts: Default::default(),
             closing: std::sync::Arc::new(tokio::sync::watch::channel(false).0),
         }
     }

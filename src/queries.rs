@@ -76,7 +76,6 @@ pub async fn indicator(
     let stats = store.monthly_stats(&locode).await?;
     let balance = balance::trailing(&crate::domain::balance::balance_months(&stats));
     let monthly = match state
-        .live
         .forecasts
         .forecast_from(locode.clone(), stats, None, PAGE_MONTHS)
         .await

@@ -160,6 +160,7 @@ pub async fn serve(settings: Settings, store: Arc<dyn Storage>) -> anyhow::Resul
         store,
         settings: Arc::new(settings),
         live: crate::live::Live::default(),
+        forecasts: Default::default(),
     };
     // Leptos streams HTML in several writes: without TCP_NODELAY, Nagle and delayed ACKs add
     // ~40 ms to every response.

@@ -12,4 +12,6 @@ pub struct AppState {
     pub store: Arc<dyn Storage>,
     pub settings: Arc<Settings>,
     pub live: crate::live::Live,
+    /// Monthly forecasts, kept by the statistics they were made from.
+    pub forecasts: crate::queries::forecast::ForecastCache,
 }

@@ -188,6 +188,29 @@ fn watch_item(w: WatchRow) -> impl IntoView {
     }
 }
 
+/// A form adding one of `options` (value, label) of `kind` to the watchlist.
+fn add_form(
+    add: ServerAction<Watch>,
+    (kind, label): (&'static str, &'static str),
+    options: Vec<(String, String)>,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=add>
+            <input type="hidden" name="kind" value=kind/>
+            <label>
+                <span>{label}</span>
+                <select name="key">
+                    {options
+                        .into_iter()
+                        .map(|(value, text)| view! { <option value=value>{text}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <button type="submit">{format!("Watch {kind}")}</button>
+        </ActionForm>
+    }
+}
+
 #[component]
 fn OwnerPanel(view: OwnerView) -> impl IntoView {
     let actions = expect_context::<WatchActions>();
@@ -204,6 +227,11 @@ fn OwnerPanel(view: OwnerView) -> impl IntoView {
         }
     };
     let changed = view.changed.len();
+    let vessels: Vec<(String, String)> = view
+        .vessel_options
+        .iter()
+        .map(|(imo, name)| (imo.clone(), format!("{name} ({imo})")))
+        .collect();
     let terminals = view.terminals.clone();
     view! {
         <h1>"Upcoming volume for " {view.organisation.clone()} " at the " {view.port_name.clone()}</h1>
@@ -246,32 +274,8 @@ fn OwnerPanel(view: OwnerView) -> impl IntoView {
         }}
         <h2>"Your watchlist"</h2>
         <div class="watch-add">
-            <ActionForm action=actions.add>
-                <input type="hidden" name="kind" value="vessel"/>
-                <label>
-                    <span>"Vessel"</span>
-                    <select name="key">
-                        {view.vessel_options
-                            .iter()
-                            .map(|(imo, name)| view! { <option value=imo.clone()>{format!("{name} ({imo})")}</option> })
-                            .collect_view()}
-                    </select>
-                </label>
-                <button type="submit">"Watch vessel"</button>
-            </ActionForm>
-            <ActionForm action=actions.add>
-                <input type="hidden" name="kind" value="service"/>
-                <label>
-                    <span>"Service"</span>
-                    <select name="key">
-                        {view.service_options
-                            .iter()
-                            .map(|(key, label)| view! { <option value=key.clone()>{label.clone()}</option> })
-                            .collect_view()}
-                    </select>
-                </label>
-                <button type="submit">"Watch service"</button>
-            </ActionForm>
+            {add_form(actions.add, ("vessel", "Vessel"), vessels)}
+            {add_form(actions.add, ("service", "Service"), view.service_options)}
         </div>
         {if view.watchlist.is_empty() {
             view! { <p class="empty">"Nothing on your watchlist yet."</p> }.into_any()

@@ -57,10 +57,8 @@ pub async fn owner(
             week_start_utc(first.offset(WEEKS), &tz),
         )
         .await?;
-    let followed: Vec<&PortCall> = calls
-        .iter()
-        .filter(|c| follows.iter().any(|f| f.covers(&c.carrier, &c.service)))
-        .collect();
+    let is_followed = |c: &PortCall| follows.iter().any(|f| f.covers(&c.carrier, &c.service));
+    let followed: Vec<&PortCall> = calls.iter().filter(|c| is_followed(c)).collect();
     let week_rows = weekly_by_terminal(&followed, &weeks, &tz);
     let terminals: Vec<String> = {
         let mut t: Vec<String> = store
@@ -88,10 +86,7 @@ pub async fn owner(
     let watchlist = store.watchlist(user.id).await?;
     let wanted: Vec<String> = coming
         .iter()
-        .filter(|c| {
-            follows.iter().any(|f| f.covers(&c.carrier, &c.service))
-                || watchlist.iter().any(|w| watches(w, c))
-        })
+        .filter(|c| is_followed(c) || watchlist.iter().any(|w| watches(w, c)))
         .map(|c| c.call_ref.clone())
         .collect();
     let events = store.events_of_calls(&wanted).await?;
@@ -141,20 +136,14 @@ pub async fn owner(
     }
 
     let changed: Vec<OwnerCall> = match since {
-        Some(since) => by_arrival(
-            coming
-                .iter()
-                .copied()
-                .filter(|c| follows.iter().any(|f| f.covers(&c.carrier, &c.service)))
-                .collect(),
-        )
-        .into_iter()
-        .filter_map(|c| {
-            let events = by_call.get(c.call_ref.as_str()).map_or(&[][..], |v| &v[..]);
-            let (before, _) = eta_change_since(events, since)?;
-            Some(row(c, before))
-        })
-        .collect(),
+        Some(since) => by_arrival(coming.iter().copied().filter(|c| is_followed(c)).collect())
+            .into_iter()
+            .filter_map(|c| {
+                let events = by_call.get(c.call_ref.as_str()).map_or(&[][..], |v| &v[..]);
+                let (before, _) = eta_change_since(events, since)?;
+                Some(row(c, before))
+            })
+            .collect(),
         None => Vec::new(),
     };
 

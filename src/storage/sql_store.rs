@@ -216,6 +216,31 @@ macro_rules! sql_store {
             }
         }
 
+        impl $store {
+            /// Writes a session record; on an id that exists, `on_conflict` (`DO NOTHING` or
+            /// `DO UPDATE …`) decides. Whether a row was written.
+            async fn put_session(
+                &self,
+                id: &str,
+                data: &str,
+                expires_at: DateTime<Utc>,
+                on_conflict: &str,
+            ) -> Result<bool> {
+                let mut tx = self.begin_write().await?;
+                let sql = format!(
+                    "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) {on_conflict}"
+                );
+                let done = sqlx::query(&sql)
+                    .bind(id)
+                    .bind(data)
+                    .bind(expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(done.rows_affected() == 1)
+            }
+        }
+
         #[async_trait]
         impl Storage for $store {
             fn backend(&self) -> Backend {
@@ -819,32 +844,13 @@ macro_rules! sql_store {
             }
 
             async fn save_session(&self, id: &str, data: &str, expires_at: DateTime<Utc>) -> Result<()> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query(
-                    "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-                )
-                .bind(id)
-                .bind(data)
-                .bind(expires_at)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(())
+                self.put_session(id, data, expires_at, "DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at")
+                    .await
+                    .map(|_| ())
             }
 
             async fn create_session(&self, id: &str, data: &str, expires_at: DateTime<Utc>) -> Result<bool> {
-                let mut tx = self.begin_write().await?;
-                let done = sqlx::query(
-                    "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
-                )
-                .bind(id)
-                .bind(data)
-                .bind(expires_at)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(done.rows_affected() == 1)
+                self.put_session(id, data, expires_at, "DO NOTHING").await
             }
 
             async fn delete_session(&self, id: &str) -> Result<()> {

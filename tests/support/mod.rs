@@ -74,5 +74,6 @@ pub fn app_state(
         store,
         settings: std::sync::Arc::new(settings),
         live: portsignal::live::Live::default(),
+        forecasts: Default::default(),
     }
 }
