@@ -7,6 +7,7 @@
 mod account;
 mod accuracy_page;
 mod admin_page;
+mod api_docs_page;
 mod arrivals_page;
 mod balance_page;
 mod congestion_page;
@@ -23,6 +24,7 @@ mod reliability_page;
 use account::{AccountLine, LoginPage};
 use accuracy_page::AccuracyPage;
 use admin_page::AdminPage;
+use api_docs_page::ApiDocsPage;
 use arrivals_page::ArrivalsPage;
 use balance_page::BalancePage;
 use congestion_page::CongestionPage;
@@ -85,10 +87,12 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("arrivals") view=ArrivalsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("reliability") view=ReliabilityPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("congestion") view=CongestionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/api/v1/docs") view=ApiDocsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">
                 "Open data, open standards (DCSA). Figures are computed from vessel schedules and port calls."
+                " " <a href="/api/v1/docs">"API"</a>
             </footer>
         </Router>
     }

@@ -73,10 +73,13 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let mut body = serde_json::json!({ "error": self.public_message() });
-        if let AppError::Unprocessable { problems, .. } = &self {
-            body["problems"] = serde_json::json!(problems);
-        }
+        let body = crate::api::ErrorBody {
+            error: self.public_message(),
+            problems: match &self {
+                AppError::Unprocessable { problems, .. } => Some(problems.clone()),
+                _ => None,
+            },
+        };
         let mut response = (status, Json(body)).into_response();
         if matches!(self, AppError::Unauthorized) {
             response.headers_mut().insert(

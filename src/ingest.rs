@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 /// One thing wrong with an input: where, and what was expected.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Problem {
     /// `row 3, column loaded_imports`, or a JSON path such as `$[2].eventDateTime`.
     pub location: String,

@@ -2,6 +2,7 @@
 
 pub mod accuracy;
 pub mod admin;
+pub mod api_docs;
 pub mod arrivals;
 pub mod balance;
 pub mod congestion;

@@ -79,6 +79,8 @@ pub struct CallFilter {
     pub port: Option<String>,
     pub service: Option<String>,
     pub vessel_imo: Option<String>,
+    pub terminal: Option<String>,
+    pub carrier: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     /// Start after this call (its best arrival and reference): the cursor of a listing.
@@ -172,6 +174,12 @@ pub trait Storage: Send + Sync {
     async fn port(&self, locode: &str) -> Result<Option<Port>>;
     async fn terminals(&self, port: &str) -> Result<Vec<Terminal>>;
     async fn vessel(&self, imo: &str) -> Result<Option<Vessel>>;
+    /// The names of these vessels, by IMO number (unknown ones left out): one query, not one
+    /// per vessel.
+    async fn vessel_names(
+        &self,
+        imos: &[String],
+    ) -> Result<std::collections::HashMap<String, String>>;
     async fn port_call(&self, call_ref: &str) -> Result<Option<PortCall>>;
     /// Which of these port calls exist.
     async fn existing_port_calls(

@@ -319,6 +319,7 @@ pub struct BalanceView {
 
 /// Loaded imports per loaded export over the months `from`-`to` (up to twelve).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TrailingRatio {
     pub ratio: f64,
     pub from: String,
@@ -492,4 +493,55 @@ mod tests {
         assert_eq!(horizon_label(12, "month", "-"), "12 months ahead");
         assert_eq!(share(79.96), "80.0\u{a0}%");
     }
+}
+
+/// The API's reference, as the docs page shows it (made from the OpenAPI document).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiDocsView {
+    pub title: String,
+    pub version: String,
+    pub description: String,
+    pub endpoints: Vec<ApiEndpoint>,
+    pub schemas: Vec<ApiSchema>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiEndpoint {
+    pub method: String,
+    pub path: String,
+    pub tag: String,
+    pub summary: String,
+    pub description: String,
+    /// Needs a provider's bearer token.
+    pub secured: bool,
+    pub params: Vec<ApiField>,
+    /// Content type and what it holds.
+    pub body: Option<(String, String)>,
+    pub responses: Vec<ApiResponse>,
+}
+
+/// A parameter or a schema's field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiField {
+    pub name: String,
+    /// `path`, `query`; empty for a schema's field.
+    pub location: String,
+    pub kind: String,
+    pub required: bool,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiResponse {
+    pub status: String,
+    pub description: String,
+    /// The schema's name (a link to it), or how the body is shaped.
+    pub schema: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiSchema {
+    pub name: String,
+    pub description: String,
+    pub fields: Vec<ApiField>,
 }

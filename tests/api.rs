@@ -933,3 +933,367 @@ async fn open_pages_hear_of_new_events_for_their_port_and_only_those() {
     f.state.live.changed("USLGB");
     assert_eq!(next().await, None);
 }
+
+// ---- The read API and its OpenAPI document ----
+
+/// The demo port generated as of now, as the pages and the read API see it (with a new
+/// provider token for USLAX: loading the demo clears the old one).
+async fn demo_now(f: &mut Fixture) {
+    demo_port(f, &portsignal::queries::page_now().to_rfc3339()).await;
+    let (lax, token) = auth::generate(Role::Provider, "test".into(), vec!["USLAX".into()]);
+    f.state.store.create_token(&token).await.unwrap();
+    f.lax = lax;
+}
+
+/// Everything the issue asks the API to offer, by method and path.
+const EXPECTED_ROUTES: [(&str, &str); 16] = [
+    ("get", "/api/v1/ports"),
+    ("get", "/api/v1/ports/{locode}"),
+    ("get", "/api/v1/ports/{locode}/port-calls"),
+    ("get", "/api/v1/ports/{locode}/statistics/monthly"),
+    ("post", "/api/v1/ports/{locode}/statistics/monthly"),
+    ("get", "/api/v1/ports/{locode}/balance"),
+    ("get", "/api/v1/ports/{locode}/outlook/weekly"),
+    ("get", "/api/v1/ports/{locode}/forecast/monthly"),
+    ("get", "/api/v1/ports/{locode}/accuracy"),
+    ("get", "/api/v1/ports/{locode}/reliability"),
+    ("get", "/api/v1/ports/{locode}/congestion"),
+    ("post", "/dcsa/jit/v1/timestamps"),
+    ("get", "/dcsa/ovs/v3/service-schedules"),
+    ("post", "/dcsa/ovs/v3/service-schedules"),
+    // Served beside the document, not in it.
+    ("get", "/api/v1/openapi.json"),
+    ("get", "/api/v1/docs"),
+];
+
+/// A validator for what `operation` documents for `status`, strict: every object schema that
+/// lists properties also rejects properties it does not list (`unevaluatedProperties`, so
+/// that schemas composed with `allOf` still see each other's), and formats are checked.
+fn response_validator(doc: &Value, operation: &Value, status: u16) -> jsonschema::Validator {
+    let content = &operation["responses"][status.to_string()]["content"]["application/json"];
+    assert!(
+        content.is_object(),
+        "no JSON response {status} documented for {}",
+        operation["operationId"]
+    );
+    let mut schemas = doc["components"]["schemas"].clone();
+    // Schemas used as parts of an allOf must stay open; the composition closes them.
+    let mut parts = std::collections::HashSet::new();
+    for s in schemas.as_object().unwrap().values() {
+        for part in s["allOf"].as_array().into_iter().flatten() {
+            if let Some(r) = part["$ref"].as_str() {
+                parts.insert(r.trim_start_matches("#/components/schemas/").to_string());
+            }
+        }
+    }
+    fn close(schema: &mut Value, open: bool) {
+        match schema {
+            Value::Object(map) => {
+                let has_props = map.contains_key("properties") || map.contains_key("allOf");
+                if has_props && !open && !map.contains_key("additionalProperties") {
+                    map.insert("unevaluatedProperties".into(), Value::Bool(false));
+                }
+                for (key, v) in map.iter_mut() {
+                    // Inline parts of an allOf stay open too.
+                    close(v, key == "allOf");
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| close(v, open)),
+            _ => {}
+        }
+    }
+    for (name, s) in schemas.as_object_mut().unwrap() {
+        close(s, parts.contains(name));
+    }
+    let schema = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "components": {"schemas": schemas},
+        "allOf": [content["schema"].clone()],
+    });
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap_or_else(|e| panic!("schema for {status} does not compile: {e}"))
+}
+
+fn assert_matches(doc: &Value, operation: &Value, status: u16, body: &Value, what: &str) {
+    let validator = response_validator(doc, operation, status);
+    let errors: Vec<String> = validator
+        .iter_errors(body)
+        .take(5)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what} answered {status} not as documented: {errors:#?}"
+    );
+}
+
+async fn openapi(f: &Fixture) -> Value {
+    let (status, headers, doc) = get(f, "/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    doc
+}
+
+#[tokio::test]
+async fn every_route_is_documented_and_answers_as_documented_for_the_demo_port() {
+    let mut f = fixture().await;
+    demo_now(&mut f).await;
+    let doc = openapi(&f).await;
+    let paths = doc["paths"].as_object().unwrap();
+    for (method, path) in EXPECTED_ROUTES {
+        if path.starts_with("/api/v1/openapi") || path == "/api/v1/docs" {
+            continue;
+        }
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} is not in the document"
+        );
+    }
+    let mut checked = 0;
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            assert!(
+                operation["summary"].is_string(),
+                "{method} {path} says nothing about itself"
+            );
+            let responses = operation["responses"].as_object().unwrap();
+            let url = path.replace("{locode}", "uslax");
+            if method == "get" {
+                let (status, _, body) = get(&f, &url).await;
+                assert_eq!(status, StatusCode::OK, "GET {url}: {body}");
+                assert_matches(&doc, operation, 200, &body, &format!("GET {url}"));
+                if path.contains("{locode}") {
+                    let url = path.replace("{locode}", "XXNOP");
+                    let (status, _, body) = get(&f, &url).await;
+                    assert_eq!(status, StatusCode::NOT_FOUND, "GET {url}");
+                    assert_matches(&doc, operation, 404, &body, &format!("GET {url}"));
+                }
+                if responses.contains_key("400") {
+                    let url = format!("{url}?limit=0&weeks=99&horizon=99&as_of=soon");
+                    let (status, _, body) = get(&f, &url).await;
+                    assert_eq!(status, StatusCode::BAD_REQUEST, "GET {url}: {body}");
+                    assert_matches(&doc, operation, 400, &body, &format!("GET {url}"));
+                }
+            } else {
+                assert!(operation["security"].is_array(), "{method} {path} is open");
+                let content_type = operation["requestBody"]["content"]
+                    .as_object()
+                    .and_then(|c| c.keys().next().cloned())
+                    .unwrap();
+                let (status, body) = post(&f, &url, None, &content_type, "").await;
+                assert_eq!(status, StatusCode::UNAUTHORIZED);
+                assert_matches(&doc, operation, 401, &body, &format!("POST {url}"));
+                let (status, body) = post(&f, &url, Some(&f.lax), "text/plain", "x").await;
+                assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+                assert_matches(&doc, operation, 415, &body, &format!("POST {url}"));
+                let broken = if content_type == "text/csv" {
+                    "month,loaded_imports,loaded_exports\n2026-13,x,1\n"
+                } else {
+                    "[{}]"
+                };
+                let (status, body) = post(&f, &url, Some(&f.lax), &content_type, broken).await;
+                assert_eq!(
+                    status,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "POST {url}: {body}"
+                );
+                assert!(body["problems"].as_array().is_some_and(|p| !p.is_empty()));
+                assert_matches(&doc, operation, 422, &body, &format!("POST {url}"));
+                let good = if content_type == "text/csv" {
+                    GOOD.to_string()
+                } else if path.contains("/jit/") {
+                    estimate("USLAX", "9001E", "2026-12-20T06:00:00-08:00").to_string()
+                } else {
+                    schedule().to_string()
+                };
+                let (status, body) = post(&f, &url, Some(&f.lax), &content_type, good).await;
+                assert_eq!(status, StatusCode::CREATED, "POST {url}: {body}");
+                assert_matches(&doc, operation, 201, &body, &format!("POST {url}"));
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 14, "operations checked");
+}
+
+#[tokio::test]
+async fn the_checker_itself_rejects_what_the_document_does_not_say() {
+    let f = fixture().await;
+    let doc = openapi(&f).await;
+    let operation = &doc["paths"]["/api/v1/ports/{locode}/balance"]["get"];
+    let validator = response_validator(&doc, operation, 200);
+    let good = serde_json::json!({"port": "USLAX", "months": [], "years": [], "trailing": null, "export_run": null});
+    assert!(validator.is_valid(&good));
+    let mut extra = good.clone();
+    extra["portName"] = serde_json::json!("Los Angeles");
+    assert!(!validator.is_valid(&extra), "an undocumented field passed");
+    let missing = serde_json::json!({"port": "USLAX", "years": []});
+    assert!(!validator.is_valid(&missing), "a missing field passed");
+    let calls = &doc["paths"]["/api/v1/ports/{locode}/port-calls"]["get"];
+    let validator = response_validator(&doc, calls, 200);
+    let page = |at: &str| serde_json::json!({"port": "USLAX", "as_of": at, "port_calls": [], "next_cursor": null});
+    assert!(validator.is_valid(&page("2026-11-29T20:00:00Z")));
+    assert!(
+        !validator.is_valid(&page("29/11/2026 20:00")),
+        "a bad date-time passed"
+    );
+}
+
+/// Every page of `path` (which has a query already), following `next_cursor`.
+async fn all_pages(f: &Fixture, path: &str) -> Vec<Value> {
+    let mut calls = Vec::new();
+    let mut url = path.to_string();
+    for _ in 0..1000 {
+        let (status, _, page) = get(f, &url).await;
+        assert_eq!(status, StatusCode::OK, "{url}: {page}");
+        calls.extend(page["port_calls"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => url = format!("{path}&cursor={c}"),
+            None => return calls,
+        }
+    }
+    panic!("paging did not end");
+}
+
+#[tokio::test]
+async fn port_calls_page_by_cursor_and_filter_as_asked() {
+    let mut f = fixture().await;
+    demo_now(&mut f).await;
+    let store = f.state.store.as_ref();
+    let everything = all_pages(&f, "/api/v1/ports/USLAX/port-calls?limit=1000").await;
+    let stored = store.count_port_calls("USLAX").await.unwrap() as usize;
+    assert!(stored > 1000, "the demo port has {stored} calls");
+    assert_eq!(everything.len(), stored, "every call, once");
+    let keys: Vec<(String, String)> = everything
+        .iter()
+        .map(|c| {
+            let t = &c["times"];
+            let best = t["actual_berth_arrival"]
+                .as_str()
+                .or(t["estimated_arrival"].as_str())
+                .or(t["planned_arrival"].as_str())
+                .unwrap();
+            let best = chrono::DateTime::parse_from_rfc3339(best)
+                .unwrap()
+                .timestamp();
+            (
+                format!("{best:012}"),
+                c["call_ref"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(keys, sorted, "in arrival order, no call twice");
+    assert!(everything.iter().all(|c| c["vessel_name"].is_string()));
+
+    // Small pages and a status filter give the same calls as filtering everything.
+    let anchored: Vec<&Value> = everything
+        .iter()
+        .filter(|c| c["status"] == "at_anchor")
+        .collect();
+    assert!(!anchored.is_empty(), "the demo port has ships at anchor");
+    let paged = all_pages(
+        &f,
+        "/api/v1/ports/USLAX/port-calls?status=at_anchor&limit=2",
+    )
+    .await;
+    assert_eq!(paged.iter().collect::<Vec<_>>(), anchored);
+
+    // Terminal, carrier and ETA range.
+    let sample = &everything[everything.len() / 2];
+    let terminal = sample["terminal"].as_str().unwrap();
+    let carrier = sample["carrier"].as_str().unwrap();
+    let eta = sample["times"]["planned_arrival"].as_str().unwrap();
+    let from = chrono::DateTime::parse_from_rfc3339(eta).unwrap() - chrono::Duration::days(7);
+    let to = from + chrono::Duration::days(14);
+    let path = format!(
+        "/api/v1/ports/USLAX/port-calls?limit=7&terminal={terminal}&carrier={carrier}&eta_from={}&eta_to={}",
+        from.to_utc().format("%Y-%m-%dT%H:%M:%SZ"),
+        to.to_utc().format("%Y-%m-%dT%H:%M:%SZ"),
+    );
+    let some = all_pages(&f, &path).await;
+    let expected: Vec<&Value> = everything
+        .iter()
+        .zip(&keys)
+        .filter(|(c, (best, _))| {
+            let best: i64 = best.parse().unwrap();
+            c["terminal"] == terminal
+                && c["carrier"] == carrier
+                && best >= from.timestamp()
+                && best < to.timestamp()
+        })
+        .map(|(c, _)| c)
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(some.iter().collect::<Vec<_>>(), expected);
+
+    // What is not understood is said.
+    for (query, says) in [
+        ("status=sailing", "status 'sailing'"),
+        ("limit=5000", "limit 5000"),
+        ("cursor=abc", "cursor 'abc'"),
+        ("eta_from=tomorrow", "eta_from 'tomorrow'"),
+    ] {
+        let (status, _, body) = get(&f, &format!("/api/v1/ports/USLAX/port-calls?{query}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(
+            body["error"].as_str().unwrap().contains(says),
+            "{query}: {body}"
+        );
+    }
+}
+
+/// `v` as it reads after a trip through JSON text, as the API's answers are read here.
+fn as_read(v: impl serde::Serialize) -> Value {
+    serde_json::from_str(&serde_json::to_string(&v).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn the_read_api_says_what_the_pages_say() {
+    let mut f = fixture().await;
+    demo_now(&mut f).await;
+    let store = f.state.store.as_ref();
+    let now = portsignal::queries::page_now();
+    let (_, _, ports) = get(&f, "/api/v1/ports").await;
+    let lax = &ports["ports"][0];
+    assert_eq!(lax["locode"], "USLAX");
+    let terminals = store.terminals("USLAX").await.unwrap();
+    assert_eq!(lax["terminals"].as_array().unwrap().len(), terminals.len());
+    assert!(terminals.len() >= 5);
+
+    let page = portsignal::queries::reliability::reliability(store, "USLAX", now)
+        .await
+        .unwrap();
+    let (_, _, api) = get(&f, "/api/v1/ports/USLAX/reliability").await;
+    assert_eq!(api["carriers"], as_read(&page.carriers));
+    assert_eq!(api["port_wide"], as_read(&page.port_wide));
+
+    let page = portsignal::queries::congestion::congestion(store, "USLAX", now)
+        .await
+        .unwrap();
+    let (_, _, api) = get(&f, "/api/v1/ports/USLAX/congestion").await;
+    let queue = api["queue"].as_array().unwrap();
+    assert_eq!(queue.len(), page.queue.len());
+    assert!(!queue.is_empty());
+    for (a, p) in queue.iter().zip(&page.queue) {
+        assert_eq!(a["vessel_name"], p.vessel.as_str());
+        assert_eq!(a["waiting_hours"], as_read(p.waiting_hours));
+    }
+
+    let page = portsignal::queries::balance::balance(store, "USLAX")
+        .await
+        .unwrap();
+    let (_, _, api) = get(&f, "/api/v1/ports/USLAX/balance").await;
+    assert_eq!(api["months"], as_read(&page.months));
+    assert_eq!(api["export_run"].as_str(), page.export_run.as_deref());
+    let (_, _, stats) = get(&f, "/api/v1/ports/USLAX/statistics/monthly").await;
+    assert_eq!(stats["months"].as_array().unwrap().len(), page.months.len());
+}

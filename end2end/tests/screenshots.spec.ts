@@ -10,6 +10,7 @@ const pages = [
   ['balance', '/balance'],
   ['reliability', '/reliability'],
   ['congestion', '/congestion'],
+  ['api-docs', '/api/v1/docs'],
   ['accuracy', '/accuracy'],
   ['not-found', '/no-such-page'],
 ];

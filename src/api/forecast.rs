@@ -13,12 +13,22 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MonthlyParams {
+    /// Forecast from the statistics up to this month (`YYYY-MM`; default the latest).
     as_of: Option<String>,
+    /// Months ahead, 1-24 (default 6).
     horizon: Option<usize>,
 }
 
+/// The monthly and full-year forecast, with P10/P50/P90 bands.
+#[utoipa::path(get, path = "/api/v1/ports/{locode}/forecast/monthly", tag = "forecasts",
+    params(super::read::PortPath, MonthlyParams),
+    responses(
+        (status = 200, description = "The forecast", body = PortMonthlyForecast),
+        (status = 400, description = "A parameter is not understood", body = super::ErrorBody),
+        (status = 404, description = "No such port here", body = super::ErrorBody)))]
 pub async fn get_monthly(
     State(state): State<AppState>,
     Path(locode): Path<String>,
@@ -35,12 +45,23 @@ pub async fn get_monthly(
     Ok(Json(forecast))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WeeklyParams {
+    /// The outlook as known at this moment (RFC 3339; default now).
     as_of: Option<String>,
+    /// ISO weeks from the current one, 1-8 (default 6).
     weeks: Option<usize>,
 }
 
+/// Import TEU expected in each coming ISO week from the schedules, with P10-P90 bands, beside
+/// the same week a year earlier.
+#[utoipa::path(get, path = "/api/v1/ports/{locode}/outlook/weekly", tag = "forecasts",
+    params(super::read::PortPath, WeeklyParams),
+    responses(
+        (status = 200, description = "The outlook", body = WeeklyOutlook),
+        (status = 400, description = "A parameter is not understood", body = super::ErrorBody),
+        (status = 404, description = "No such port here", body = super::ErrorBody)))]
 pub async fn get_weekly(
     State(state): State<AppState>,
     Path(locode): Path<String>,
@@ -77,6 +98,12 @@ pub async fn get_weekly(
     Ok(Json(outlook))
 }
 
+/// How the forecasts issued so far did against what happened, horizon by horizon.
+#[utoipa::path(get, path = "/api/v1/ports/{locode}/accuracy", tag = "forecasts",
+    params(super::read::PortPath),
+    responses(
+        (status = 200, description = "The track record", body = PortAccuracy),
+        (status = 404, description = "No such port here", body = super::ErrorBody)))]
 pub async fn get_accuracy(
     State(state): State<AppState>,
     Path(locode): Path<String>,

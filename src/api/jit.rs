@@ -12,12 +12,25 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Accepted {
     pub accepted: u64,
     pub duplicates: u64,
 }
 
+/// DCSA Just-in-Time Port Call 1.2 timestamps, one object or an array (all or nothing;
+/// timestamps sent before are counted as duplicates, not stored again).
+#[utoipa::path(post, path = "/dcsa/jit/v1/timestamps", tag = "DCSA",
+    request_body(content = serde_json::Value, content_type = "application/json",
+        description = "A DCSA JIT 1.2 timestamp object, or an array of them"),
+    security(("provider_token" = [])),
+    responses(
+        (status = 201, description = "Stored", body = Accepted),
+        (status = 401, description = "No valid token", body = super::ErrorBody),
+        (status = 403, description = "The token may not write for a port named", body = super::ErrorBody),
+        (status = 413, description = "Too large", body = super::ErrorBody),
+        (status = 415, description = "Not application/json", body = super::ErrorBody),
+        (status = 422, description = "Fields with problems; nothing stored", body = super::ErrorBody)))]
 pub async fn post_timestamps(
     State(state): State<AppState>,
     Provider(token): Provider,

@@ -21,6 +21,21 @@ const MAX_LIMIT: u32 = 1000;
 /// OVS 3.0.1 names the response header that carries the next page's cursor.
 const NEXT_PAGE_CURSOR: &str = "Next-Page-Cursor";
 
+/// The schedules this instance holds, as DCSA OVS 3.0 service schedules. Paged: the
+/// `Next-Page-Cursor` header, when present, is the `cursor` of the next page.
+#[utoipa::path(get, path = "/dcsa/ovs/v3/service-schedules", tag = "DCSA",
+    params(
+        ("UNLocationCode" = Option<String>, Query, description = "Only calls at this port"),
+        ("carrierServiceCode" = Option<String>, Query, description = "Only this service"),
+        ("vesselIMONumber" = Option<String>, Query, description = "Only this vessel"),
+        ("startDate" = Option<String>, Query, description = "Arrivals from this day (YYYY-MM-DD; default 91 days ago)"),
+        ("endDate" = Option<String>, Query, description = "Arrivals up to this day (YYYY-MM-DD; default in 183 days)"),
+        ("limit" = Option<u32>, Query, description = "Port calls per page, 1-1000 (default 100)"),
+        ("cursor" = Option<String>, Query, description = "The Next-Page-Cursor of the page before")),
+    responses(
+        (status = 200, description = "Service schedules", body = serde_json::Value,
+            headers(("Next-Page-Cursor" = String, description = "The next page's cursor, if there is one"))),
+        (status = 400, description = "A parameter is not understood", body = super::ErrorBody)))]
 pub async fn get_schedules(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
@@ -43,12 +58,7 @@ pub async fn get_schedules(
     let mut response = Json(ovs::publish(&calls, &services, &vessels)).into_response();
     if calls.len() == filter.limit as usize {
         if let Some(last) = calls.last() {
-            let at = last
-                .times
-                .best_arrival()
-                .map(|t| t.timestamp())
-                .unwrap_or_default();
-            if let Ok(value) = HeaderValue::from_str(&format!("{at}_{}", last.call_ref)) {
+            if let Ok(value) = HeaderValue::from_str(&super::cursor_after(last)) {
                 response.headers_mut().insert(NEXT_PAGE_CURSOR, value);
             }
         }
@@ -90,12 +100,7 @@ fn filter_from(params: &HashMap<String, String>, now: DateTime<Utc>) -> (CallFil
         }
     };
     let after = params.get("cursor").and_then(|c| {
-        let parsed = c.split_once('_').and_then(|(at, call_ref)| {
-            Some((
-                Utc.timestamp_opt(at.parse().ok()?, 0).single()?,
-                call_ref.to_owned(),
-            ))
-        });
+        let parsed = super::parse_cursor(c);
         if parsed.is_none() {
             problem("cursor", "not a cursor this server gave out".into());
         }
@@ -109,10 +114,23 @@ fn filter_from(params: &HashMap<String, String>, now: DateTime<Utc>) -> (CallFil
         to: Some(to),
         after,
         limit,
+        ..Default::default()
     };
     (filter, problems)
 }
 
+/// DCSA OVS 3.0 service schedules from a data provider (all or nothing).
+#[utoipa::path(post, path = "/dcsa/ovs/v3/service-schedules", tag = "DCSA",
+    request_body(content = serde_json::Value, content_type = "application/json",
+        description = "An array of DCSA OVS 3.0 service schedules"),
+    security(("provider_token" = [])),
+    responses(
+        (status = 201, description = "Stored", body = ScheduleOutcome),
+        (status = 401, description = "No valid token", body = super::ErrorBody),
+        (status = 403, description = "The token may not write for a port named", body = super::ErrorBody),
+        (status = 413, description = "Too large", body = super::ErrorBody),
+        (status = 415, description = "Not application/json", body = super::ErrorBody),
+        (status = 422, description = "Fields with problems; nothing stored", body = super::ErrorBody)))]
 pub async fn post_schedules(
     State(state): State<AppState>,
     Provider(token): Provider,

@@ -11,6 +11,22 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 
+/// Replace months of the port's official statistics (all or nothing).
+#[utoipa::path(post, path = "/api/v1/ports/{locode}/statistics/monthly", tag = "statistics",
+    params(super::read::PortPath),
+    request_body(content = String, content_type = "text/csv",
+        description = "Columns by header, any order: `month` (YYYY-MM), `loaded_imports`, \
+            `loaded_exports` required; `empty_imports`, `empty_exports`, `empties`, `total_teu` \
+            optional; TEU (as for `portsignal import statistics`)"),
+    security(("provider_token" = [])),
+    responses(
+        (status = 201, description = "Stored", body = ImportSummary),
+        (status = 401, description = "No valid token", body = super::ErrorBody),
+        (status = 403, description = "The token may not write for this port", body = super::ErrorBody),
+        (status = 404, description = "No such port here", body = super::ErrorBody),
+        (status = 413, description = "Too large", body = super::ErrorBody),
+        (status = 415, description = "Not text/csv", body = super::ErrorBody),
+        (status = 422, description = "Rows with problems; nothing stored", body = super::ErrorBody)))]
 pub async fn post_monthly(
     State(state): State<AppState>,
     Path(locode): Path<String>,

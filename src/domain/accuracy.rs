@@ -111,6 +111,7 @@ pub fn score(
 
 /// How one horizon did.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HorizonAccuracy {
     pub horizon: i32,
     /// Forecasts scored.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// One month of the balance.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BalanceMonth {
     /// `YYYY-MM`.
     pub month: String,
@@ -114,6 +115,7 @@ pub fn export_run(months: &[BalanceMonth]) -> Option<ExportRun> {
 
 /// A calendar year's totals.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct YearTotals {
     pub year: i32,
     /// Months with statistics (12 for a whole year).

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 /// How one week of berth arrivals waited.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WeekWaits {
     /// `YYYY-Www`, the week of berth arrival in the port's zone.
     pub week: String,

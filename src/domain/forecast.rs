@@ -71,6 +71,21 @@ impl fmt::Display for Month {
     }
 }
 
+/// In the API's document: a `YYYY-MM` string, as it serialises.
+#[cfg(feature = "ssr")]
+impl utoipa::PartialSchema for Month {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^\d{4}-(0[1-9]|1[0-2])$"))
+            .examples(["2026-10"])
+            .into()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl utoipa::ToSchema for Month {}
+
 impl Serialize for Month {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -79,6 +94,7 @@ impl Serialize for Month {
 
 /// 10th, 50th and 90th percentiles.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Band {
     pub p10: f64,
     pub p50: f64,
@@ -213,6 +229,7 @@ pub fn point_errors(
 
 /// A model's backtest at one horizon.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HorizonScore {
     pub horizon: usize,
     pub forecasts: usize,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A port, identified by its UN/LOCODE (e.g. `USLAX`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Port {
     pub locode: String,
     pub name: String,
@@ -14,6 +15,7 @@ pub struct Port {
 
 /// A container terminal, identified inside its port by its SMDG terminal code.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Terminal {
     pub port: String,
     pub code: String,
@@ -55,6 +57,7 @@ pub fn imo_check_digit(first_six: &[u32]) -> u32 {
 
 /// TEU moves of one call, by direction and laden/empty (DCSA JIT 2.0 moves forecast).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TeuMoves {
     pub discharge_laden: f64,
     pub discharge_empty: f64,
@@ -74,6 +77,7 @@ impl TeuMoves {
 /// What is known of a call's timing. Arrival and departure times are at the berth unless
 /// named otherwise.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CallTimes {
     pub planned_arrival: Option<DateTime<Utc>>,
     pub estimated_arrival: Option<DateTime<Utc>>,
@@ -138,6 +142,7 @@ impl CallTimes {
 
 /// One vessel's visit to one port.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PortCall {
     /// Stable reference of the call (like DCSA OVS `transportCallReference`).
     pub call_ref: String,
@@ -185,6 +190,8 @@ impl PortCall {
 pub const EN_ROUTE_HORIZON: Duration = Duration::days(14);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum VesselStatus {
     Scheduled,
     EnRoute,
@@ -294,6 +301,7 @@ impl PortCallEvent {
 /// Official monthly volume of a port (TEU; ports publish decimals). Some ports publish empties
 /// only as one figure: then the split is unknown and `empties` alone is set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MonthlyStats {
     pub port: String,
     /// `YYYY-MM`.

@@ -14,6 +14,7 @@ pub const ON_TIME_HOURS: f64 = 24.0;
 
 /// How one carrier, service or week did.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Reliability {
     /// Carrier code, service code, or ISO week.
     pub key: String,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Expected import TEU, the laden part of it (the rest is empty) and the part leaving by
 /// on-dock rail (the rest is local, by truck).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Split {
     pub teu: f64,
     pub laden: f64,

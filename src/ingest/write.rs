@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// What an import did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ImportSummary {
     pub read: usize,
     pub accepted: usize,
@@ -268,7 +268,7 @@ async fn record_unless_rejected(
 }
 
 /// What storing a schedule document did.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ScheduleOutcome {
     /// Transport calls at ports of this instance.
     pub port_calls: usize,

@@ -306,7 +306,7 @@ pub async fn backfill(
 }
 
 /// One forecast beside what happened, for charts.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ScoredPoint {
     pub target: String,
     pub issue: String,
@@ -317,7 +317,7 @@ pub struct ScoredPoint {
 }
 
 /// The track record of one series.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SeriesAccuracy {
     pub series: String,
     /// Issues on record, and how many of them were reproduced after the fact.
@@ -330,7 +330,7 @@ pub struct SeriesAccuracy {
 }
 
 /// `GET /api/v1/ports/{locode}/accuracy` answers this.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PortAccuracy {
     pub port: String,
     pub as_of: DateTime<Utc>,

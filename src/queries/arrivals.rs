@@ -38,14 +38,16 @@ pub async fn arrivals(
         t.map(|t| t.with_timezone(&tz).format("%a %d %b %H:%M").to_string())
             .unwrap_or_default()
     };
+    let imos: Vec<String> = rows.iter().map(|c| c.vessel_imo.clone()).collect();
+    let names = store.vessel_names(&imos).await?;
     let mut out = Vec::with_capacity(rows.len());
     for c in rows {
-        let vessel = store.vessel(&c.vessel_imo).await?;
         let status = c.status(now);
         out.push(ArrivalRow {
             call_ref: c.call_ref.clone(),
-            vessel: vessel
-                .map(|v| v.name)
+            vessel: names
+                .get(&c.vessel_imo)
+                .cloned()
                 .unwrap_or_else(|| c.vessel_imo.clone()),
             imo: c.vessel_imo.clone(),
             carrier: c.carrier.clone(),

@@ -2,7 +2,7 @@
 //! and waits → the page's view with its trend chart.
 
 use crate::chart;
-use crate::domain::congestion::{at_anchor, by_week};
+use crate::domain::congestion::{at_anchor, by_week, WeekWaits};
 use crate::domain::indicator::week_start_utc;
 use crate::domain::IsoWeek;
 use crate::error::AppError;
@@ -13,11 +13,37 @@ use chrono::{DateTime, Duration, Utc};
 /// Whole weeks of berth arrivals the trend covers (and the current one).
 pub const WEEKS: u32 = 26;
 
-pub async fn congestion(
+/// A ship at anchor now.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Anchored {
+    pub call_ref: String,
+    pub vessel_imo: String,
+    pub vessel_name: Option<String>,
+    pub carrier: String,
+    pub terminal: Option<String>,
+    pub anchored_at: Option<DateTime<Utc>>,
+    pub waiting_hours: f64,
+}
+
+/// Congestion at `port` at `now`, as data: what the page and the API show.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CongestionReport {
+    pub port: String,
+    pub as_of: DateTime<Utc>,
+    /// Whole weeks of berth arrivals the trend covers (and the current one).
+    pub weeks: u32,
+    pub queue: Vec<Anchored>,
+    /// By ISO week of berth arrival, oldest first.
+    pub trend: Vec<WeekWaits>,
+    /// Mean wait of the calls that anchored over the last four whole weeks, in hours.
+    pub recent_mean_wait_hours: Option<f64>,
+}
+
+pub async fn report(
     store: &dyn Storage,
     port: &str,
     now: DateTime<Utc>,
-) -> Result<CongestionView, AppError> {
+) -> Result<(CongestionReport, crate::domain::Port), AppError> {
     let (port, tz) = super::known_port(store, port).await?;
     let first = IsoWeek::of(
         (now - Duration::weeks(i64::from(WEEKS)))
@@ -49,21 +75,54 @@ pub async fn congestion(
             .sum();
         (total / anchored as f64 * 10.0).round() / 10.0
     });
-    let mut queue = Vec::new();
-    for (c, waiting_hours) in at_anchor(&calls, now) {
-        let vessel = store.vessel(&c.vessel_imo).await?;
-        queue.push(QueueRow {
-            vessel: vessel.map_or_else(|| c.vessel_imo.clone(), |v| v.name),
+    let waiting = at_anchor(&calls, now);
+    let imos: Vec<String> = waiting.iter().map(|(c, _)| c.vessel_imo.clone()).collect();
+    let names = store.vessel_names(&imos).await?;
+    let queue = waiting
+        .into_iter()
+        .map(|(c, waiting_hours)| Anchored {
+            call_ref: c.call_ref.clone(),
+            vessel_name: names.get(&c.vessel_imo).cloned(),
+            vessel_imo: c.vessel_imo.clone(),
             carrier: c.carrier.clone(),
-            terminal: c.terminal.clone().unwrap_or_default(),
-            anchored: c
-                .times
-                .actual_anchorage_arrival
+            terminal: c.terminal.clone(),
+            anchored_at: c.times.actual_anchorage_arrival,
+            waiting_hours,
+        })
+        .collect();
+    let report = CongestionReport {
+        port: port.locode.clone(),
+        as_of: now,
+        weeks: WEEKS,
+        queue,
+        trend,
+        recent_mean_wait_hours,
+    };
+    Ok((report, port))
+}
+
+pub async fn congestion(
+    store: &dyn Storage,
+    port: &str,
+    now: DateTime<Utc>,
+) -> Result<CongestionView, AppError> {
+    let (r, port) = report(store, port, now).await?;
+    let tz: chrono_tz::Tz = port.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let queue = r
+        .queue
+        .into_iter()
+        .map(|a| QueueRow {
+            vessel: a.vessel_name.unwrap_or(a.vessel_imo),
+            carrier: a.carrier,
+            terminal: a.terminal.unwrap_or_default(),
+            anchored: a
+                .anchored_at
                 .map(|t| t.with_timezone(&tz).format("%a %d %b %H:%M").to_string())
                 .unwrap_or_default(),
-            waiting_hours,
-        });
-    }
+            waiting_hours: a.waiting_hours,
+        })
+        .collect();
+    let trend = r.trend;
     let labels: Vec<String> = trend.iter().map(|w| w.week[5..].to_string()).collect();
     let trend_svg = chart::lines_svg(
         &format!("Wait at anchor before berthing, by week, {}", port.name),
@@ -82,10 +141,10 @@ pub async fn congestion(
     );
     Ok(CongestionView {
         as_of_local: super::local_stamp(now, &tz),
-        weeks: WEEKS,
+        weeks: r.weeks,
         queue,
         trend,
-        recent_mean_wait_hours,
+        recent_mean_wait_hours: r.recent_mean_wait_hours,
         trend_svg,
         port: port.locode,
         port_name: port.name,

@@ -10,7 +10,7 @@ pub const DEFAULT_HORIZON: usize = 6;
 pub const MAX_HORIZON: usize = 24;
 
 /// `GET /api/v1/ports/{locode}/forecast/monthly` answers this.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PortMonthlyForecast {
     pub port: String,
     #[serde(flatten)]

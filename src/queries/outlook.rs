@@ -21,7 +21,7 @@ const LEARN_FROM: Duration = Duration::days(182);
 /// A call this far behind its ETA may still be coming.
 const STILL_COMING: Duration = Duration::days(30);
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct OutlookWeek {
     pub iso_week: String,
     pub start: String,
@@ -42,7 +42,7 @@ pub struct OutlookWeek {
 }
 
 /// One terminal's or carrier's expected import TEU in a week.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GroupSplit {
     pub key: String,
     #[serde(flatten)]
@@ -56,7 +56,7 @@ fn groups(groups: Vec<(String, Split)>) -> Vec<GroupSplit> {
         .collect()
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct WeeklyOutlook {
     pub port: String,
     pub as_of: DateTime<Utc>,

@@ -94,18 +94,8 @@ pub async fn owner(
     for e in &events {
         by_call.entry(e.call_ref.as_str()).or_default().push(e);
     }
-    let mut vessel_names: BTreeMap<String, String> = BTreeMap::new();
-    for imo in coming
-        .iter()
-        .map(|c| &c.vessel_imo)
-        .collect::<BTreeSet<_>>()
-    {
-        let name = store
-            .vessel(imo)
-            .await?
-            .map_or_else(|| imo.clone(), |v| v.name);
-        vessel_names.insert(imo.clone(), name);
-    }
+    let imos: Vec<String> = coming.iter().map(|c| c.vessel_imo.clone()).collect();
+    let vessel_names = store.vessel_names(&imos).await?;
 
     let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%a %d %b %H:%M").to_string();
     let row = |c: &PortCall, before: Option<DateTime<Utc>>| {

@@ -478,6 +478,19 @@ macro_rules! sql_store {
                 Ok(found)
             }
 
+            async fn vessel_names(&self, imos: &[String]) -> Result<std::collections::HashMap<String, String>> {
+                let mut unique: Vec<String> = imos.to_vec();
+                unique.sort_unstable();
+                unique.dedup();
+                let mut names = std::collections::HashMap::new();
+                for chunk in unique.chunks(CHUNK_ROWS) {
+                    let mut q = in_list("SELECT imo, name FROM vessels WHERE imo IN (", chunk);
+                    let rows: Vec<(String, String)> = q.build_query_as().fetch_all(self.reader()).await?;
+                    names.extend(rows);
+                }
+                Ok(names)
+            }
+
             async fn port_calls(&self, filter: &crate::storage::CallFilter) -> Result<Vec<PortCall>> {
                 let mut q = QueryBuilder::<$db>::new(format!(
                     "SELECT {PORT_CALL_COLUMNS} FROM port_calls WHERE best_arrival IS NOT NULL"
@@ -490,6 +503,12 @@ macro_rules! sql_store {
                 }
                 if let Some(imo) = &filter.vessel_imo {
                     q.push(" AND vessel_imo = ").push_bind(imo);
+                }
+                if let Some(terminal) = &filter.terminal {
+                    q.push(" AND terminal_code = ").push_bind(terminal);
+                }
+                if let Some(carrier) = &filter.carrier {
+                    q.push(" AND carrier_code = ").push_bind(carrier);
                 }
                 if let Some(from) = filter.from {
                     q.push(" AND best_arrival >= ").push_bind(from);

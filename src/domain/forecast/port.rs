@@ -12,6 +12,7 @@ use serde::Serialize;
 pub struct NoStatistics(pub Option<String>);
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MonthForecast {
     pub month: Month,
     pub total_teu: Band,
@@ -21,6 +22,7 @@ pub struct MonthForecast {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct YearForecast {
     pub year: i32,
     /// Published total TEU of the year's months up to `as_of`.
@@ -31,6 +33,7 @@ pub struct YearForecast {
 
 /// How one series was forecast.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SeriesMethod {
     pub series: &'static str,
     pub model: &'static str,
@@ -39,6 +42,7 @@ pub struct SeriesMethod {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MonthlyForecast {
     pub as_of: Month,
     /// One line a reader can take in: the model of each series and why.
