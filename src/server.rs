@@ -50,6 +50,10 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::downloads::router())
         .merge(crate::embed::router())
         .merge(crate::live::router())
+        // The wasm, its JS glue and the stylesheet, straight from the directory: answered
+        // (and revalidated, by `Last-Modified`) without passing through the app's page
+        // renderer, which serves every other path it does not know.
+        .nest_service("/pkg", static_pkg(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, crate::security::provide_request_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -84,6 +88,20 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
         .layer(axum::middleware::from_fn(crate::metrics::track))
         .with_state(state)
+}
+
+/// `/pkg`: the build's output. `no-cache`: browsers keep it but ask again each time, so a new
+/// release is picked up at once (the file names carry no hash).
+fn static_pkg(options: &LeptosOptions) -> Router {
+    use tower_http::services::ServeDir;
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    Router::new()
+        .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-cache"),
+        ))
 }
 
 /// What `--metrics-bind` serves: `/metrics` alone.

@@ -1048,3 +1048,60 @@ async fn monthly_forecasts_are_kept_by_the_statistics_they_come_from() {
     );
     assert_ne!(revised, made);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_build_output_is_served_as_files_and_revalidated() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Storage> = storage::open(None, dir.path()).await.unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(
+        site.join("pkg/portsignal.js"),
+        "export default 1;\n".repeat(40),
+    )
+    .unwrap();
+    let mut state = support::app_state(store, dir.path());
+    state.leptos_options = leptos::prelude::LeptosOptions::builder()
+        .output_name("portsignal")
+        .site_root(site.display().to_string())
+        .site_pkg_dir("pkg")
+        .build();
+    let d = Demo { _dir: dir, state };
+    let r = send(
+        &d,
+        Request::get("/pkg/portsignal.js")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+    let modified = r.headers()["last-modified"].clone();
+    let etag = r.headers()["etag"].clone();
+    let body = r.into_body().collect().await.unwrap().to_bytes();
+    assert!(body.starts_with(b"export default 1;"));
+    // Asked again with what the browser kept: not modified, by date or by tag.
+    let again = |name: &'static str, value: axum::http::HeaderValue| {
+        Request::get("/pkg/portsignal.js")
+            .header(name, value)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let r = send(&d, again("if-modified-since", modified)).await;
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    let r = send(&d, again("if-none-match", etag)).await;
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    // A file that is not there is a plain 404, not the app's page.
+    let r = send(
+        &d,
+        Request::get("/pkg/nothing.js").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let body = r.into_body().collect().await.unwrap().to_bytes();
+    assert!(!String::from_utf8_lossy(&body).contains("site-header"));
+}

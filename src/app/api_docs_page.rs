@@ -27,6 +27,20 @@ pub fn ApiDocsPage() -> impl IntoView {
     }
 }
 
+/// The document's prose, with its `backticked` spans as code.
+fn prose(text: String) -> impl IntoView {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                view! { <code>{part.to_string()}</code> }.into_any()
+            } else {
+                part.to_string().into_any()
+            }
+        })
+        .collect_view()
+}
+
 /// Where a schema's description sits in the page.
 fn anchor(name: &str) -> String {
     format!("schema-{name}")
@@ -64,7 +78,7 @@ fn field_rows(fields: Vec<ApiField>, names: &[String], with_location: bool) -> i
                     {with_location.then(|| view! { <td>{f.location}</td> })}
                     <td>{kind_view(f.kind, names)}</td>
                     <td>{if f.required { "yes" } else { "no" }}</td>
-                    <td>{f.description}</td>
+                    <td>{prose(f.description)}</td>
                 </tr>
             }
         })
@@ -84,8 +98,8 @@ fn endpoint_view(e: ApiEndpoint, names: &[String]) -> impl IntoView {
                 " " <code class="path">{e.path.clone()}</code>
                 {e.secured.then(|| view! { <span class="secured" title="Needs a provider's bearer token">" token"</span> })}
             </h3>
-            <p>{e.summary}</p>
-            {(!e.description.is_empty()).then(|| view! { <p>{e.description}</p> })}
+            <p>{prose(e.summary)}</p>
+            {(!e.description.is_empty()).then(|| view! { <p>{prose(e.description)}</p> })}
             {(!e.params.is_empty()).then(|| view! {
                 <div class="table-wrap">
                     <table class="params">
@@ -96,7 +110,7 @@ fn endpoint_view(e: ApiEndpoint, names: &[String]) -> impl IntoView {
                 </div>
             })}
             {e.body.map(|(content_type, what)| view! {
-                <p class="body">"Body: " <code>{content_type}</code> ". " {what}</p>
+                <p class="body">"Body: " <code>{content_type}</code> ". " {prose(what)}</p>
             })}
             <div class="table-wrap">
                 <table class="responses">
@@ -106,7 +120,7 @@ fn endpoint_view(e: ApiEndpoint, names: &[String]) -> impl IntoView {
                         {e.responses.into_iter().map(|r| view! {
                             <tr>
                                 <th scope="row">{r.status}</th>
-                                <td>{r.description}</td>
+                                <td>{prose(r.description)}</td>
                                 <td>{kind_view(r.schema, names)}</td>
                             </tr>
                         }).collect_view()}
@@ -121,7 +135,7 @@ fn schema_view(s: ApiSchema, names: &[String]) -> impl IntoView {
     view! {
         <article class="schema" id=anchor(&s.name)>
             <h3><code>{s.name.clone()}</code></h3>
-            {(!s.description.is_empty()).then(|| view! { <p>{s.description}</p> })}
+            {(!s.description.is_empty()).then(|| view! { <p>{prose(s.description)}</p> })}
             {(!s.fields.is_empty()).then(|| view! {
                 <div class="table-wrap">
                     <table class="fields">
@@ -161,7 +175,7 @@ fn ApiDocs(view: ApiDocsView) -> impl IntoView {
         .collect_view();
     view! {
         <h1>{view.title} " " <small>{view.version}</small></h1>
-        <p>{view.description}</p>
+        <p>{prose(view.description)}</p>
         <p>
             "The same reference as an OpenAPI 3.1 document: "
             <a href="/api/v1/openapi.json" rel="external" data-testid="openapi-link">"/api/v1/openapi.json"</a>
