@@ -1,7 +1,7 @@
 //! The `portsignal` command: `serve` (default), `migrate`, `demo`, `import`, `port`, `token`.
 
 use crate::config::{
-    BacktestCommand, BacktestMonthlyArgs, Cli, Command, DemoArgs, ForecastCommand,
+    BacktestCommand, BacktestMonthlyArgs, Cli, Command, DemoArgs, DemoScale, ForecastCommand,
     ForecastMonthlyArgs, ImportCommand, ImportFileArgs, ImportSchedulesArgs, ImportStatisticsArgs,
     OutputFormat, PortAddArgs, PortCommand, Settings, TokenCommand, TokenCreateArgs,
 };
@@ -439,7 +439,56 @@ async fn demo_command(
         seed: args.seed.unwrap_or(settings.demo_seed),
         as_of: args.as_of.unwrap_or_else(demo::default_as_of),
     };
-    load_demo(store.as_ref(), opts, settings.demo_record_days).await
+    match args.scale {
+        DemoScale::Port => load_demo(store.as_ref(), opts, settings.demo_record_days).await,
+        DemoScale::National => {
+            let national = demo::national::NationalOptions {
+                seed: opts.seed,
+                as_of: opts.as_of,
+                ports: args.ports,
+                calls: args.calls,
+            };
+            load_national(store.as_ref(), national).await
+        }
+    }
+}
+
+/// The national demo, with progress: a bar on a terminal, a line per tenth otherwise.
+async fn load_national(
+    store: &dyn Storage,
+    opts: demo::national::NationalOptions,
+) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let progress = std::sync::Mutex::new(ImportProgress::reading("national demo", 0));
+    let loaded = demo::national::load(store, opts, &|done, expected| {
+        let mut p = progress.lock().expect("progress is not poisoned");
+        if p.total() != expected {
+            p.storing(expected);
+        }
+        p.stored(done);
+    })
+    .await
+    .context("cannot load the national demo")?;
+    progress.lock().expect("progress is not poisoned").finish();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "national demo: {} ports ({} copies of the demo cast each), {} port calls, {} events, {} months of statistics in {:.0} s ({:.0} events/s)",
+        loaded.ports,
+        loaded.copies_per_port,
+        loaded.port_calls,
+        loaded.events,
+        loaded.months,
+        secs,
+        loaded.events as f64 / secs.max(1e-9)
+    );
+    tracing::info!(
+        ports = loaded.ports,
+        port_calls = loaded.port_calls,
+        events = loaded.events,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "national demo generated"
+    );
+    Ok(())
 }
 
 async fn load_demo(store: &dyn Storage, opts: DemoOptions, record_days: u32) -> anyhow::Result<()> {

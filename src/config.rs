@@ -287,6 +287,23 @@ pub struct DemoArgs {
     /// Delete everything in the database first.
     #[arg(long)]
     pub reset: bool,
+    /// `port`: the Port of Los Angeles; `national`: the container ports of the country, at
+    /// the size of a national system (see `--calls`).
+    #[arg(long, value_enum, default_value_t = DemoScale::Port)]
+    pub scale: DemoScale,
+    /// With `--scale national`: about how many port calls in all.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub calls: usize,
+    /// With `--scale national`: how many ports, largest first (at most 20).
+    #[arg(long, default_value_t = 20)]
+    pub ports: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum DemoScale {
+    #[default]
+    Port,
+    National,
 }
 
 /// Settings that flags and environment variables may override.

@@ -9,6 +9,7 @@
 
 mod calls;
 mod catalogue;
+pub mod national;
 #[cfg(test)]
 mod tests;
 
@@ -94,7 +95,15 @@ pub fn last_published_month(as_of: DateTime<Utc>) -> String {
         .label()
 }
 
+/// Days before the planned arrival at which the carrier sends a new ETA.
+pub const ETA_LEADS: [i64; 4] = [14, 7, 3, 1];
+
 pub fn generate(opts: &DemoOptions) -> Batch {
+    generate_with(opts, &ETA_LEADS)
+}
+
+/// The demo port, with an ETA from the carrier at each of `eta_leads` days before arrival.
+pub fn generate_with(opts: &DemoOptions, eta_leads: &[i64]) -> Batch {
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let as_of = opts.as_of;
     let last_stats = Month::of(as_of - Duration::days(PUBLICATION_LAG_DAYS)).offset(-1);
@@ -146,7 +155,7 @@ pub fn generate(opts: &DemoOptions) -> Batch {
     };
 
     for sim in &sims {
-        let (call, events) = known_at(&mut rng, sim, &vessels, as_of);
+        let (call, events) = known_at(&mut rng, sim, &vessels, as_of, eta_leads);
         batch.port_calls.push(call);
         batch.events.extend(events);
     }
@@ -255,8 +264,17 @@ pub fn default_as_of() -> DateTime<Utc> {
 /// the port-call import's write step (schedule and events, folded by the store), then the
 /// statistics through the statistics import's.
 pub async fn load(store: &dyn crate::storage::Storage, batch: &Batch) -> Result<(), LoadError> {
-    use crate::ingest::port_calls_csv::CallRow;
-    use crate::ingest::{store_port_calls, store_statistics, Parsed};
+    load_setup(store, batch).await?;
+    load_calls(store, batch).await?;
+    load_statistics(store, &batch.ports, &batch.monthly_stats).await
+}
+
+/// The ports' set-up (port, terminals, carriers, services, vessels), as an administrator
+/// would enter it.
+pub async fn load_setup(
+    store: &dyn crate::storage::Storage,
+    batch: &Batch,
+) -> Result<(), LoadError> {
     let setup = Batch {
         ports: batch.ports.clone(),
         terminals: batch.terminals.clone(),
@@ -266,7 +284,17 @@ pub async fn load(store: &dyn crate::storage::Storage, batch: &Batch) -> Result<
         ..Batch::default()
     };
     store.write_batch(&setup).await?;
+    Ok(())
+}
 
+/// Every call with its events through the port-call import's write step (schedule and
+/// events, folded by the store).
+pub async fn load_calls(
+    store: &dyn crate::storage::Storage,
+    batch: &Batch,
+) -> Result<(), LoadError> {
+    use crate::ingest::port_calls_csv::CallRow;
+    use crate::ingest::store_port_calls;
     let vessels: BTreeMap<&str, &Vessel> =
         batch.vessels.iter().map(|v| (v.imo.as_str(), v)).collect();
     let mut events: BTreeMap<&str, Vec<crate::domain::PortCallEvent>> = BTreeMap::new();
@@ -288,10 +316,18 @@ pub async fn load(store: &dyn crate::storage::Storage, batch: &Batch) -> Result<
         })
         .collect();
     store_port_calls(store, &rows, false, &|_| {}).await?;
+    Ok(())
+}
 
-    for port in &batch.ports {
-        let records: Vec<MonthlyStats> = batch
-            .monthly_stats
+/// Each port's statistics through the statistics import's write step.
+pub async fn load_statistics(
+    store: &dyn crate::storage::Storage,
+    ports: &[Port],
+    stats: &[MonthlyStats],
+) -> Result<(), LoadError> {
+    use crate::ingest::{store_statistics, Parsed};
+    for port in ports {
+        let records: Vec<MonthlyStats> = stats
             .iter()
             .filter(|s| s.port == port.locode)
             .cloned()

@@ -1088,3 +1088,86 @@ async fn instances_on_one_postgres_database_relay_live_updates() {
     schema.drop_schema().await;
     outcome.unwrap();
 }
+
+#[tokio::test]
+async fn the_national_demo_stores_every_port_through_the_import_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let run = in_data_dir(data);
+    // Two ports, two copies of the demo cast each (about 4,200 calls a copy).
+    let out = run(&[
+        "demo",
+        "--scale",
+        "national",
+        "--ports",
+        "2",
+        "--calls",
+        "17000",
+        "--as-of",
+        "2026-11-29T12:00:00Z",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // Off a terminal, progress is plain lines by tenths.
+    assert!(stderr.contains("national demo: stored"), "{stderr}");
+    let summary = stdout
+        .lines()
+        .find(|l| l.starts_with("national demo:"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(summary.contains("2 ports (2 copies"), "{summary}");
+    let figure = |after: &str| -> i64 {
+        let tail = &summary[..summary.find(after).unwrap()];
+        tail.rsplit(" ").next().unwrap().parse().unwrap()
+    };
+    let (calls, events) = (figure(" port calls"), figure(" events"));
+
+    let store = portsignal::storage::open(None, dir.path()).await.unwrap();
+    let ports = store.ports().await.unwrap();
+    let locodes: Vec<&str> = ports.iter().map(|p| p.locode.as_str()).collect();
+    assert_eq!(locodes, ["USLAX", "USLGB"]);
+    let lax = store.count_port_calls("USLAX").await.unwrap();
+    let lgb = store.count_port_calls("USLGB").await.unwrap();
+    assert_eq!(lax + lgb, calls);
+    assert!(lax > 7_000 && lgb > 7_000, "{lax} {lgb}");
+    assert_eq!(store.count_events().await.unwrap(), events);
+    assert!(events as f64 / calls as f64 > 15.0, "daily ETAs");
+    // Each port's statistics sum its copies and agree with its calls: about its yearly TEU.
+    for (port, teu) in [("USLAX", 9.9e6), ("USLGB", 9.6e6)] {
+        let stats = store.monthly_stats(port).await.unwrap();
+        assert_eq!(stats.len(), 36);
+        let year: f64 = stats[24..].iter().map(|m| m.total_teu).sum();
+        assert!((year / teu - 1.0).abs() < 0.15, "{port}: {year}");
+        let month = &stats[30];
+        let from = chrono::DateTime::parse_from_rfc3339(&format!("{}-01T00:00:00Z", month.month))
+            .unwrap()
+            .to_utc();
+        let to = from + chrono::Months::new(1);
+        let discharged: f64 = store
+            .port_calls_arriving(
+                port,
+                from - chrono::Duration::days(40),
+                to + chrono::Duration::days(40),
+            )
+            .await
+            .unwrap()
+            .iter()
+            .filter(|c| {
+                c.times
+                    .actual_berth_arrival
+                    .is_some_and(|t| t >= from && t < to)
+            })
+            .filter_map(|c| c.actual)
+            .map(|m| m.discharge())
+            .sum();
+        let imports = month.loaded_imports + month.empty_imports.unwrap_or(0.0);
+        assert!(
+            (discharged / imports - 1.0).abs() < 0.01,
+            "{port} {}: calls discharged {discharged}, statistics {imports}",
+            month.month
+        );
+    }
+    // The second loop of each service is there, under its own code.
+    let services = store.services().await.unwrap();
+    assert!(services.iter().any(|s| s.code == "TP6B"), "{services:?}");
+}

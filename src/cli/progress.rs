@@ -57,6 +57,11 @@ impl ImportProgress {
         }
     }
 
+    /// The records the storing phase is over (0 while reading).
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
     /// `done` of the records are stored.
     pub fn stored(&self, done: usize) {
         if let Some(bar) = &self.bar {

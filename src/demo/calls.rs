@@ -155,6 +155,7 @@ pub(super) fn known_at(
     sim: &SimCall,
     vessels: &[(Vessel, usize)],
     as_of: DateTime<Utc>,
+    eta_leads: &[i64],
 ) -> (PortCall, Vec<PortCallEvent>) {
     let spec = &SERVICES[sim.service];
     let vessel = &vessels[sim.vessel].0;
@@ -211,7 +212,7 @@ pub(super) fn known_at(
     } else {
         // ETAs converge on the actual arrival as the vessel crosses.
         let gap = (sim.planned_arrival - sim.berth_arrival).num_minutes() as f64;
-        for lead_days in [14i64, 7, 3, 1] {
+        for &lead_days in eta_leads {
             let noise = rng.gen_range(-30.0..30.0) * lead_days as f64;
             let eta = sim.berth_arrival
                 + Duration::minutes((gap * lead_days as f64 / 21.0 + noise) as i64);
