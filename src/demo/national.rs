@@ -4,7 +4,7 @@
 //!
 //! Each port is made of copies of the demo port's cast (its services as further loops, `TP6`,
 //! `TP6B`, …), each copy from its own seed, its TEU scaled so that the port moves about its
-//! real yearly volume. Carriers send an ETA every day of the last two weeks, as JIT feeds do.
+//! real yearly volume. Carriers send an ETA every day of the last sixteen before arrival, as JIT feeds do.
 //! Everything goes in through the same write steps as imports, one copy at a time, so memory
 //! stays flat however large the run.
 
@@ -47,8 +47,8 @@ pub const PORTS: [(&str, &str, &str, f64); 20] = [
 /// The demo port's cast moves about this many million TEU a year.
 const CAST_TEU_YEAR: f64 = 9.0;
 
-/// An ETA every day of the last two weeks before arrival.
-pub const DAILY_ETAS: [i64; 14] = [14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1];
+/// An ETA every day of the last sixteen before arrival (about twenty events a call).
+pub const DAILY_ETAS: [i64; 16] = [16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1];
 
 #[derive(Clone, Copy, Debug)]
 pub struct NationalOptions {
