@@ -81,6 +81,8 @@ pub struct CallFilter {
     pub vessel_imo: Option<String>,
     pub terminal: Option<String>,
     pub carrier: Option<String>,
+    /// Calls in this status at this moment (as [`PortCall::status`] says).
+    pub status: Option<(crate::domain::VesselStatus, DateTime<Utc>)>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     /// Start after this call (its best arrival and reference): the cursor of a listing.

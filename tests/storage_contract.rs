@@ -84,6 +84,7 @@ contract!(
     events_in_any_order_leave_the_same_state,
     events_may_bring_their_call_and_keep_what_exists,
     port_calls_are_filtered_and_paged_by_cursor,
+    port_calls_are_filtered_by_status_terminal_and_carrier,
     a_schedule_update_keeps_what_events_and_measurements_said,
     a_returning_estimate_is_news_but_a_resent_one_is_not,
     tokens_are_found_by_hash_limited_to_ports_and_revoked,
@@ -829,6 +830,92 @@ async fn port_calls_are_filtered_and_paged_by_cursor(open: Opener) {
             vec!["C".to_string(), "D".into()]
         )
     );
+}
+
+async fn port_calls_are_filtered_by_status_terminal_and_carrier(open: Opener) {
+    use portsignal::domain::VesselStatus;
+    let store = open().await;
+    let mut batch = reference();
+    let now = t(10, 12);
+    let with = |r: &str, f: &dyn Fn(&mut CallTimes)| {
+        let mut c = call(r, t(10, 6), 1.0);
+        f(&mut c.times);
+        c
+    };
+    batch.port_calls = vec![
+        // Far ahead, and one with only an estimate that is near.
+        with("sched", &|c| c.planned_arrival = Some(t(30, 0))),
+        with("near", &|c| {
+            c.planned_arrival = Some(t(30, 0));
+            c.estimated_arrival = Some(t(20, 0));
+        }),
+        with("due", &|_| {}),
+        with("anchored", &|c| c.actual_anchorage_arrival = Some(t(10, 1))),
+        // Its anchorage arrival is still ahead of `now`: not at anchor yet.
+        with("later", &|c| c.actual_anchorage_arrival = Some(t(10, 13))),
+        with("berthed", &|c| {
+            c.actual_anchorage_arrival = Some(t(9, 1));
+            c.actual_berth_arrival = Some(t(10, 2));
+        }),
+        with("gone", &|c| {
+            c.actual_berth_arrival = Some(t(9, 2));
+            c.actual_departure = Some(t(10, 3));
+        }),
+        with("leaving", &|c| {
+            c.actual_berth_arrival = Some(t(9, 2));
+            c.actual_departure = Some(t(10, 20));
+        }),
+        with("dropped", &|c| c.omitted = true),
+    ];
+    store.write_batch(&batch).await.unwrap();
+    let all = CallFilter {
+        port: Some("USLAX".into()),
+        limit: 100,
+        ..Default::default()
+    };
+    let calls = store.port_calls(&all).await.unwrap();
+    assert_eq!(calls.len(), 9);
+    for status in VesselStatus::ALL {
+        let mut expected: Vec<&str> = calls
+            .iter()
+            .filter(|c| c.status(now) == status)
+            .map(|c| c.call_ref.as_str())
+            .collect();
+        assert!(!expected.is_empty(), "{status:?} is tried");
+        let mut found: Vec<String> = store
+            .port_calls(&CallFilter {
+                status: Some((status, now)),
+                ..all.clone()
+            })
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.call_ref)
+            .collect();
+        expected.sort_unstable();
+        found.sort_unstable();
+        assert_eq!(found, expected, "{status:?}");
+    }
+    // The same calls a day later: the status moves on, the filter with it.
+    let later = store
+        .port_calls(&CallFilter {
+            status: Some((VesselStatus::Departed, t(11, 12))),
+            ..all.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(later.len(), 2, "gone and leaving");
+    for (terminal, carrier, n) in [("APMT", "MSK", 9), ("FMS", "MSK", 0), ("APMT", "CMA", 0)] {
+        let found = store
+            .port_calls(&CallFilter {
+                terminal: Some(terminal.into()),
+                carrier: Some(carrier.into()),
+                ..all.clone()
+            })
+            .await
+            .unwrap();
+        assert_eq!(found.len(), n, "{terminal} {carrier}");
+    }
 }
 
 async fn a_schedule_update_keeps_what_events_and_measurements_said(open: Opener) {

@@ -199,41 +199,30 @@ pub async fn list_port_calls(
         })
         .transpose()?;
     let now = page_now();
-    let mut filter = CallFilter {
+    // One more than asked: whether there is a next page.
+    let filter = CallFilter {
         port: Some(port.locode.clone()),
         service: params.service.clone(),
         terminal: params.terminal.clone(),
         carrier: params.carrier.clone(),
+        status: status.map(|s| (s, now)),
         from: instant("eta_from", &params.eta_from)?,
         to: instant("eta_to", &params.eta_to)?,
         after,
-        limit,
+        limit: limit + 1,
         ..Default::default()
     };
-    // Status depends on the time asked at, so it is filtered here: read on in batches until
-    // the page is full or the calls run out. The cursor is the last call looked at.
-    let mut calls: Vec<(PortCall, VesselStatus)> = Vec::new();
-    let mut more = false;
-    loop {
-        let batch = state.store.port_calls(&filter).await?;
-        let full = batch.len() == filter.limit as usize;
-        let Some(last) = batch.last() else { break };
-        filter.after = parse_cursor(&cursor_after(last));
-        for c in batch {
+    let mut found = state.store.port_calls(&filter).await?;
+    let more = found.len() > limit as usize;
+    found.truncate(limit as usize);
+    let next_cursor = more.then(|| found.last().map(cursor_after)).flatten();
+    let calls: Vec<(PortCall, VesselStatus)> = found
+        .into_iter()
+        .map(|c| {
             let s = c.status(now);
-            if status.is_none_or(|wanted| wanted == s) {
-                calls.push((c, s));
-            }
-        }
-        if calls.len() >= limit as usize || !full {
-            more = full || calls.len() > limit as usize;
-            break;
-        }
-    }
-    calls.truncate(limit as usize);
-    let next_cursor = more
-        .then(|| calls.last().map(|(c, _)| cursor_after(c)))
-        .flatten();
+            (c, s)
+        })
+        .collect();
     let imos: Vec<String> = calls.iter().map(|(c, _)| c.vessel_imo.clone()).collect();
     let names = state.store.vessel_names(&imos).await?;
     let port_calls = calls

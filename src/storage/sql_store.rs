@@ -69,6 +69,50 @@ macro_rules! sql_store {
             q
         }
 
+        /// The conditions of `status` at `now`, as `PortCall::status` decides it: omitted
+        /// first, then the latest of departure, berth and anchorage that has happened, then
+        /// whether the latest ETA is within the en-route horizon.
+        fn push_status(q: &mut QueryBuilder<'_, $db>, status: crate::domain::VesselStatus, now: DateTime<Utc>) {
+            use crate::domain::VesselStatus::*;
+            let happened = |q: &mut QueryBuilder<'_, $db>, column: &str| {
+                q.push(format!(" AND {column} IS NOT NULL AND {column} <= ")).push_bind(now);
+            };
+            let not_yet = |q: &mut QueryBuilder<'_, $db>, column: &str| {
+                q.push(format!(" AND ({column} IS NULL OR {column} > ")).push_bind(now).push(")");
+            };
+            if status == Omitted {
+                q.push(" AND omitted");
+                return;
+            }
+            q.push(" AND NOT omitted");
+            let order = ["actual_departure", "actual_berth_arrival", "actual_anchorage_arrival"];
+            let reached = match status {
+                Departed => Some(0),
+                AtBerth => Some(1),
+                AtAnchor => Some(2),
+                _ => None,
+            };
+            for (i, column) in order.iter().enumerate() {
+                match reached {
+                    Some(r) if i == r => happened(q, column),
+                    Some(r) if i > r => {}
+                    _ => not_yet(q, column),
+                }
+            }
+            let horizon = now + crate::domain::port_call::EN_ROUTE_HORIZON;
+            match status {
+                EnRoute => {
+                    q.push(" AND COALESCE(estimated_arrival, planned_arrival) <= ").push_bind(horizon);
+                }
+                Scheduled => {
+                    q.push(" AND (COALESCE(estimated_arrival, planned_arrival) IS NULL OR COALESCE(estimated_arrival, planned_arrival) > ")
+                        .push_bind(horizon)
+                        .push(")");
+                }
+                _ => {}
+            }
+        }
+
         /// One event's values, in `EVENT_COLUMNS` order.
         fn bind_event<'a>(mut b: Separated<'_, 'a, $db, &'static str>, e: &'a PortCallEvent) {
             b.push_bind(&e.call_ref)
@@ -509,6 +553,9 @@ macro_rules! sql_store {
                 }
                 if let Some(carrier) = &filter.carrier {
                     q.push(" AND carrier_code = ").push_bind(carrier);
+                }
+                if let Some((status, now)) = filter.status {
+                    push_status(&mut q, status, now);
                 }
                 if let Some(from) = filter.from {
                     q.push(" AND best_arrival >= ").push_bind(from);
