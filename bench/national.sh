@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Latency at national size (a benchmark, not a test): the release server on a database made by
+# `portsignal demo --scale national` (made first into DATA if it holds no calls), then N
+# requests one after another to every page and API read, for the largest and the smallest
+# port; prints a Markdown table of p50 and p95 per path (the issue's aim: p95 < 50 ms).
+# Usage: bench/national.sh [DATA_DIR] [N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+data=${1:-target/national}
+n=${2:-40}
+[ -x target/release/portsignal ] && [ -f target/site/pkg/portsignal.wasm ] || cargo leptos build --release
+mkdir -p "$data"
+if ! ls "$data"/*.db > /dev/null 2>&1; then
+  step "generating the national demo into $data (about 4 minutes, 5 GB)"
+  target/release/portsignal demo --scale national --data-dir "$data" --as-of "$(date -u +%Y-%m-%dT%H:00:00Z)"
+fi
+port=3197
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+target/release/portsignal serve --data-dir "$data" --site-addr "127.0.0.1:$port" --site-root target/site \
+  --rate-limit-per-minute 0 --demo-record-days 0 --log-filter warn > "$data/serve.log" 2>&1 &
+for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.2; done
+base="http://127.0.0.1:$port"
+
+echo "| path | p50 | p95 |"
+echo "|---|---|---|"
+for locode in USLAX USBOS; do
+  for path in "/api/v1/ports" "/?port=$locode" "/outlook?port=$locode" "/arrivals?port=$locode" "/balance?port=$locode" \
+    "/reliability?port=$locode" "/congestion?port=$locode" "/accuracy?port=$locode" \
+    "/api/v1/ports/$locode" "/api/v1/ports/$locode/port-calls" "/api/v1/ports/$locode/port-calls?status=at_anchor" \
+    "/api/v1/ports/$locode/statistics/monthly" "/api/v1/ports/$locode/balance" \
+    "/api/v1/ports/$locode/outlook/weekly" "/api/v1/ports/$locode/forecast/monthly" \
+    "/api/v1/ports/$locode/accuracy" "/api/v1/ports/$locode/reliability" "/api/v1/ports/$locode/congestion"; do
+    curl -fs -o /dev/null "$base$path"  # the first request may fill a cache; it is not counted
+    times=$(for _ in $(seq 1 "$n"); do curl -s -o /dev/null -w '%{time_total}\n' "$base$path"; done | sort -n)
+    p50=$(sed -n "$(( (n + 1) / 2 ))p" <<< "$times")
+    p95=$(sed -n "$(( (n * 95 + 99) / 100 ))p" <<< "$times")
+    awk -v p="$path" -v a="$p50" -v b="$p95" 'BEGIN { printf "| `%s` | %.0f ms | %.0f ms |\n", p, a * 1000, b * 1000 }'
+  done
+done
