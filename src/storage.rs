@@ -176,12 +176,21 @@ pub trait Storage: Send + Sync {
     async fn port(&self, locode: &str) -> Result<Option<Port>>;
     async fn terminals(&self, port: &str) -> Result<Vec<Terminal>>;
     async fn vessel(&self, imo: &str) -> Result<Option<Vessel>>;
-    /// The names of these vessels, by IMO number (unknown ones left out): one query, not one
+    /// These vessels, by IMO number (unknown ones left out): one query per thousand, not one
     /// per vessel.
+    async fn vessels(&self, imos: &[String]) -> Result<std::collections::HashMap<String, Vessel>>;
+    /// The names of these vessels, by IMO number (unknown ones left out).
     async fn vessel_names(
         &self,
         imos: &[String],
-    ) -> Result<std::collections::HashMap<String, String>>;
+    ) -> Result<std::collections::HashMap<String, String>> {
+        Ok(self
+            .vessels(imos)
+            .await?
+            .into_iter()
+            .map(|(imo, v)| (imo, v.name))
+            .collect())
+    }
     async fn port_call(&self, call_ref: &str) -> Result<Option<PortCall>>;
     /// Which of these port calls exist.
     async fn existing_port_calls(

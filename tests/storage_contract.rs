@@ -216,6 +216,14 @@ async fn reference_data_is_created_then_updated(open: Opener) {
         store.vessel("9074729").await.unwrap().unwrap().teu_capacity,
         Some(15226)
     );
+    // Many at once: each known one once, unknown ones left out.
+    let asked: Vec<String> = ["9074729", "9999999", "9074729"].map(String::from).into();
+    let found = store.vessels(&asked).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found["9074729"], batch.vessels[0]);
+    let names = store.vessel_names(&asked).await.unwrap();
+    assert_eq!(names["9074729"], batch.vessels[0].name);
+    assert!(store.vessels(&[]).await.unwrap().is_empty());
 }
 
 async fn port_calls_are_upserted_and_found_by_arrival(open: Opener) {

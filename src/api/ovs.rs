@@ -47,14 +47,8 @@ pub async fn get_schedules(
     }
     let calls = state.store.port_calls(&filter).await?;
     let services = state.store.services().await?;
-    let mut vessels = HashMap::new();
-    for imo in calls.iter().map(|c| c.vessel_imo.as_str()) {
-        if !vessels.contains_key(imo) {
-            if let Some(v) = state.store.vessel(imo).await? {
-                vessels.insert(imo.to_owned(), v);
-            }
-        }
-    }
+    let imos: Vec<String> = calls.iter().map(|c| c.vessel_imo.clone()).collect();
+    let vessels = state.store.vessels(&imos).await?;
     let mut response = Json(ovs::publish(&calls, &services, &vessels)).into_response();
     if calls.len() == filter.limit as usize {
         if let Some(last) = calls.last() {

@@ -238,17 +238,15 @@ impl OutlookData {
         for e in store.events_of_calls(&refs).await? {
             events.entry(e.call_ref.clone()).or_default().push(e);
         }
-        let mut capacity: HashMap<String, Option<f64>> = HashMap::new();
-        for c in &calls {
-            if !capacity.contains_key(&c.vessel_imo) {
-                let cap = store
-                    .vessel(&c.vessel_imo)
-                    .await?
-                    .and_then(|v| v.teu_capacity)
-                    .map(f64::from);
-                capacity.insert(c.vessel_imo.clone(), cap);
-            }
-        }
+        let imos: Vec<String> = calls.iter().map(|c| c.vessel_imo.clone()).collect();
+        let known = store.vessels(&imos).await?;
+        let capacity: HashMap<String, Option<f64>> = imos
+            .into_iter()
+            .map(|imo| {
+                let cap = known.get(&imo).and_then(|v| v.teu_capacity).map(f64::from);
+                (imo, cap)
+            })
+            .collect();
         Ok(OutlookData {
             locode,
             tz,

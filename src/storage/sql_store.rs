@@ -522,17 +522,20 @@ macro_rules! sql_store {
                 Ok(found)
             }
 
-            async fn vessel_names(&self, imos: &[String]) -> Result<std::collections::HashMap<String, String>> {
+            async fn vessels(&self, imos: &[String]) -> Result<std::collections::HashMap<String, Vessel>> {
                 let mut unique: Vec<String> = imos.to_vec();
                 unique.sort_unstable();
                 unique.dedup();
-                let mut names = std::collections::HashMap::new();
+                let mut found = std::collections::HashMap::new();
                 for chunk in unique.chunks(CHUNK_ROWS) {
-                    let mut q = in_list("SELECT imo, name FROM vessels WHERE imo IN (", chunk);
-                    let rows: Vec<(String, String)> = q.build_query_as().fetch_all(self.reader()).await?;
-                    names.extend(rows);
+                    let mut q = in_list(format!("SELECT {VESSEL_COLUMNS} FROM vessels WHERE imo IN ("), chunk);
+                    let rows: Vec<VesselRow> = q.build_query_as().fetch_all(self.reader()).await?;
+                    found.extend(rows.into_iter().map(|r| {
+                        let v: Vessel = r.into();
+                        (v.imo.clone(), v)
+                    }));
                 }
-                Ok(names)
+                Ok(found)
             }
 
             async fn port_calls(&self, filter: &crate::storage::CallFilter) -> Result<Vec<PortCall>> {
