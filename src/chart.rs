@@ -17,6 +17,70 @@ const BAR: RGBColor = RGBColor(0x1f, 0x5f, 0x8b);
 const BAND: RGBColor = RGBColor(0x11, 0x11, 0x11);
 const SECOND: RGBColor = RGBColor(0xd9, 0x7a, 0x1f);
 
+/// Charts drawn already, by their inputs: a page asked again with the same figures gets the
+/// same SVG without plotting it again. Ingest forgets them all ([`forget_charts`]); the number
+/// kept is bounded, the oldest generation dropped when it is full.
+pub struct ChartCache {
+    kept: std::sync::Mutex<std::collections::HashMap<Vec<u8>, std::sync::Arc<str>>>,
+    capacity: usize,
+}
+
+impl ChartCache {
+    pub fn new(capacity: usize) -> Self {
+        ChartCache {
+            kept: Default::default(),
+            capacity,
+        }
+    }
+
+    /// The chart for `inputs`, drawn by `draw` if it is not kept.
+    pub fn get_or_draw(
+        &self,
+        inputs: &impl serde::Serialize,
+        draw: impl FnOnce() -> String,
+    ) -> String {
+        let Ok(key) = serde_json::to_vec(inputs) else {
+            return draw();
+        };
+        if let Some(svg) = self
+            .kept
+            .lock()
+            .expect("chart cache not poisoned")
+            .get(&key)
+        {
+            metrics::counter!("portsignal_chart_cache_total", "result" => "hit").increment(1);
+            return svg.to_string();
+        }
+        metrics::counter!("portsignal_chart_cache_total", "result" => "miss").increment(1);
+        let svg = draw();
+        let mut kept = self.kept.lock().expect("chart cache not poisoned");
+        if kept.len() >= self.capacity {
+            kept.clear();
+        }
+        kept.insert(key, svg.as_str().into());
+        svg
+    }
+
+    pub fn forget(&self) {
+        self.kept.lock().expect("chart cache not poisoned").clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.kept.lock().expect("chart cache not poisoned").len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+static CHARTS: std::sync::LazyLock<ChartCache> = std::sync::LazyLock::new(|| ChartCache::new(512));
+
+/// Forgets every chart drawn: their figures may have changed.
+pub fn forget_charts() {
+    CHARTS.forget();
+}
+
 fn register_font() {
     REGISTER.call_once(|| {
         if plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_err() {
@@ -137,7 +201,14 @@ fn marked_line(
 
 /// Import TEU per week as bars (P50) with P10-P90 whiskers, and the same week a year earlier
 /// as a line.
+/// Drawn once for the same inputs (see [`ChartCache`]).
 pub fn weekly_imports_svg(weeks: &[WeekRow], title: &str) -> String {
+    CHARTS.get_or_draw(&("weekly_imports_svg", (weeks, title)), || {
+        draw_weekly_imports_svg(weeks, title)
+    })
+}
+
+fn draw_weekly_imports_svg(weeks: &[WeekRow], title: &str) -> String {
     let ymax = weeks
         .iter()
         .flat_map(|w| [Some(w.p90), w.year_ago_teu])
@@ -187,7 +258,14 @@ pub fn weekly_imports_svg(weeks: &[WeekRow], title: &str) -> String {
 }
 
 /// Forecasts (P50 dot, P10-P90 whisker) beside what happened (line), one per period.
+/// Drawn once for the same inputs (see [`ChartCache`]).
 pub fn forecast_vs_actual_svg(points: &[ScoredPoint], title: &str) -> String {
+    CHARTS.get_or_draw(&("forecast_vs_actual_svg", (points, title)), || {
+        draw_forecast_vs_actual_svg(points, title)
+    })
+}
+
+fn draw_forecast_vs_actual_svg(points: &[ScoredPoint], title: &str) -> String {
     let values = points.iter().flat_map(|p| [p.p10, p.p90, p.actual]);
     let ymax = values.clone().fold(0.0f64, f64::max).max(1.0) * 1.1;
     let ymin = values.fold(f64::INFINITY, f64::min).min(ymax) * 0.9;
@@ -237,7 +315,20 @@ const PALETTE: [RGBColor; 8] = [
 
 /// Stacked bars over periods: each named series (`values[i]` in period `i`) one colour, the
 /// first at the bottom.
+/// Drawn once for the same inputs (see [`ChartCache`]).
 pub fn stacked_svg(
+    title: &str,
+    (labels, x_desc): (&[String], &str),
+    y_desc: &str,
+    series: &[(String, Vec<f64>)],
+) -> String {
+    CHARTS.get_or_draw(
+        &("stacked_svg", (title, (labels, x_desc), y_desc, series)),
+        || draw_stacked_svg(title, (labels, x_desc), y_desc, series),
+    )
+}
+
+fn draw_stacked_svg(
     title: &str,
     (labels, x_desc): (&[String], &str),
     y_desc: &str,
@@ -291,7 +382,20 @@ pub fn stacked_svg(
 
 /// Lines over periods (`x_desc`: "Month", "ISO week"), one per named series, in the house
 /// colours.
+/// Drawn once for the same inputs (see [`ChartCache`]).
 pub fn lines_svg(
+    title: &str,
+    (labels, x_desc): (&[String], &str),
+    y_desc: &str,
+    series: &[(&str, Vec<f64>)],
+) -> String {
+    CHARTS.get_or_draw(
+        &("lines_svg", (title, (labels, x_desc), y_desc, series)),
+        || draw_lines_svg(title, (labels, x_desc), y_desc, series),
+    )
+}
+
+fn draw_lines_svg(
     title: &str,
     (labels, x_desc): (&[String], &str),
     y_desc: &str,
@@ -344,6 +448,55 @@ fn accessible(svg: String, title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chart_is_drawn_once_for_the_same_inputs_until_forgotten() {
+        let cache = ChartCache::new(3);
+        let drawn = std::cell::Cell::new(0);
+        let draw = |svg: &str| {
+            drawn.set(drawn.get() + 1);
+            svg.to_string()
+        };
+        let a = ("lines", "Title", vec![1.0, 2.0]);
+        assert_eq!(
+            cache.get_or_draw(&a, || draw("<svg>a</svg>")),
+            "<svg>a</svg>"
+        );
+        assert_eq!(
+            cache.get_or_draw(&a, || draw("<svg>other</svg>")),
+            "<svg>a</svg>"
+        );
+        assert_eq!(drawn.get(), 1, "kept, not drawn again");
+        let b = ("lines", "Title", vec![1.0, 2.5]);
+        assert_eq!(
+            cache.get_or_draw(&b, || draw("<svg>b</svg>")),
+            "<svg>b</svg>"
+        );
+        assert_eq!(drawn.get(), 2, "other figures, another chart");
+        cache.forget();
+        assert!(cache.is_empty());
+        assert_eq!(
+            cache.get_or_draw(&a, || draw("<svg>a2</svg>")),
+            "<svg>a2</svg>"
+        );
+        assert_eq!(drawn.get(), 3);
+        // Bounded: the fourth chart starts a new generation.
+        for i in 0..4 {
+            cache.get_or_draw(&("n", i), || draw("x"));
+        }
+        assert!(cache.len() <= 3);
+    }
+
+    #[test]
+    fn a_kept_chart_is_the_chart_drawn() {
+        let labels: Vec<String> = ["2026-W47", "2026-W48"].map(String::from).into();
+        let series = [("Mean wait", vec![3.5, 4.0])];
+        let fresh = draw_lines_svg("Kept chart test", (&labels, "ISO week"), "Hours", &series);
+        let first = lines_svg("Kept chart test", (&labels, "ISO week"), "Hours", &series);
+        let again = lines_svg("Kept chart test", (&labels, "ISO week"), "Hours", &series);
+        assert_eq!(first, fresh);
+        assert_eq!(again, fresh);
+    }
 
     fn row(week: &str, t: f64, ago: Option<f64>) -> WeekRow {
         WeekRow {

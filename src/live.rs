@@ -48,6 +48,7 @@ impl Live {
     /// Announces that `port` (or [`ALL_PORTS`]) changed. Nobody listening is fine.
     pub fn changed(&self, port: &str) {
         self.outlook.forget(&port.to_uppercase());
+        crate::chart::forget_charts();
         let _ = self.tx.send(port.to_uppercase());
     }
 
