@@ -1,15 +1,14 @@
 //! The read API: what the pages show, as data. Public, like the pages; times in RFC 3339 UTC,
 //! field names in snake_case, a port named by its UN/LOCODE in any case.
 
-use crate::domain::balance::{balance_months, export_run, yearly_totals, BalanceMonth, YearTotals};
 use crate::domain::{MonthlyStats, PortCall, Terminal, VesselStatus};
 use crate::error::AppError;
+use crate::queries::balance::BalanceReport;
 use crate::queries::congestion::CongestionReport;
 use crate::queries::reliability::ReliabilityReport;
 use crate::queries::{known_port, page_now};
 use crate::state::AppState;
 use crate::storage::CallFilter;
-use crate::view_model::TrailingRatio;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::Json;
@@ -41,8 +40,7 @@ pub struct PortPath {
     pub locode: String,
 }
 
-async fn port_info(state: &AppState, locode: &str) -> Result<PortInfo, AppError> {
-    let (port, _) = known_port(state.store.as_ref(), locode).await?;
+async fn port_info(state: &AppState, port: crate::domain::Port) -> Result<PortInfo, AppError> {
     let terminals = state.store.terminals(&port.locode).await?;
     Ok(PortInfo {
         locode: port.locode,
@@ -58,7 +56,7 @@ async fn port_info(state: &AppState, locode: &str) -> Result<PortInfo, AppError>
 pub async fn list_ports(State(state): State<AppState>) -> Result<Json<PortList>, AppError> {
     let mut ports = Vec::new();
     for p in state.store.ports().await? {
-        ports.push(port_info(&state, &p.locode).await?);
+        ports.push(port_info(&state, p).await?);
     }
     Ok(Json(PortList { ports }))
 }
@@ -72,7 +70,8 @@ pub async fn get_port(
     State(state): State<AppState>,
     Path(p): Path<PortPath>,
 ) -> Result<Json<PortInfo>, AppError> {
-    Ok(Json(port_info(&state, &p.locode).await?))
+    let (port, _) = known_port(state.store.as_ref(), &p.locode).await?;
+    Ok(Json(port_info(&state, port).await?))
 }
 
 /// A port call as listed: the stored call, its vessel's name and its status now.
@@ -266,18 +265,6 @@ pub async fn get_statistics(
     }))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BalanceReport {
-    pub port: String,
-    /// Every month with statistics, oldest first.
-    pub months: Vec<BalanceMonth>,
-    pub years: Vec<YearTotals>,
-    /// Loaded imports per loaded export over the last (up to) twelve months.
-    pub trailing: Option<TrailingRatio>,
-    /// "exports down on a year earlier in 21 of the last 22 months", when there is a run.
-    pub export_run: Option<String>,
-}
-
 /// The import/export balance by month and year.
 #[utoipa::path(get, path = "/api/v1/ports/{locode}/balance", tag = "statistics",
     params(PortPath),
@@ -288,15 +275,8 @@ pub async fn get_balance(
     State(state): State<AppState>,
     Path(p): Path<PortPath>,
 ) -> Result<Json<BalanceReport>, AppError> {
-    let (port, _) = known_port(state.store.as_ref(), &p.locode).await?;
-    let months = balance_months(&state.store.monthly_stats(&port.locode).await?);
-    Ok(Json(BalanceReport {
-        port: port.locode,
-        years: yearly_totals(&months),
-        trailing: crate::queries::balance::trailing(&months),
-        export_run: export_run(&months).map(|r| r.sentence()),
-        months,
-    }))
+    let (report, _) = crate::queries::balance::report(state.store.as_ref(), &p.locode).await?;
+    Ok(Json(report))
 }
 
 /// How carriers and services kept to their schedules over the last 26 weeks.

@@ -2,17 +2,47 @@
 //! balance → the page's view (with its charts) and the downloads.
 
 use crate::chart;
-use crate::domain::balance::{balance_months, export_run, trailing_ratio, yearly_totals};
+use crate::domain::balance::{
+    balance_months, export_run, trailing_ratio, yearly_totals, BalanceMonth, YearTotals,
+};
 use crate::error::AppError;
 use crate::storage::Storage;
 use crate::view_model::{BalanceView, TrailingRatio};
 
-/// The balance of `port`; `404` for a port this instance does not hold. A port without
-/// statistics gets an empty view (the page says how to import them).
-pub async fn balance(store: &dyn Storage, port: &str) -> Result<BalanceView, AppError> {
+/// The balance of `port` as data: what the page and the API show.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct BalanceReport {
+    pub port: String,
+    /// Every month with statistics, oldest first.
+    pub months: Vec<BalanceMonth>,
+    pub years: Vec<YearTotals>,
+    /// Loaded imports per loaded export over the last (up to) twelve months.
+    pub trailing: Option<TrailingRatio>,
+    /// "exports down on a year earlier in 21 of the last 22 months", when there is a run.
+    pub export_run: Option<String>,
+}
+
+/// `404` for a port this instance does not hold; a port without statistics gets an empty
+/// report (the page says how to import them).
+pub async fn report(
+    store: &dyn Storage,
+    port: &str,
+) -> Result<(BalanceReport, crate::domain::Port), AppError> {
     let (port, _) = super::known_port(store, port).await?;
-    let locode = port.locode.clone();
-    let months = balance_months(&store.monthly_stats(&locode).await?);
+    let months = balance_months(&store.monthly_stats(&port.locode).await?);
+    let report = BalanceReport {
+        port: port.locode.clone(),
+        years: yearly_totals(&months),
+        trailing: trailing(&months),
+        export_run: export_run(&months).map(|r| r.sentence()),
+        months,
+    };
+    Ok((report, port))
+}
+
+pub async fn balance(store: &dyn Storage, port: &str) -> Result<BalanceView, AppError> {
+    let (report, port) = report(store, port).await?;
+    let months = &report.months;
     let labels: Vec<String> = months.iter().map(|m| m.month.clone()).collect();
     let volumes_svg = chart::lines_svg(
         &format!(
@@ -43,12 +73,12 @@ pub async fn balance(store: &dyn Storage, port: &str) -> Result<BalanceView, App
         )],
     );
     Ok(BalanceView {
-        export_run: export_run(&months).map(|r| r.sentence()),
-        trailing: trailing(&months),
-        years: yearly_totals(&months),
+        export_run: report.export_run,
+        trailing: report.trailing,
+        years: report.years,
         port: port.locode,
         port_name: port.name,
-        months,
+        months: report.months,
         volumes_svg,
         ratio_svg,
     })
