@@ -22,6 +22,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     init_tracing(&settings)?;
     let store = storage::open(settings.database_url.as_deref(), &settings.data_dir).await?;
     tracing::info!(backend = ?store.backend(), "database ready");
+    let filled = store.fill_call_weeks().await?;
+    if filled > 0 {
+        tracing::info!(
+            ports = filled,
+            "weekly rollups built for calls stored before them"
+        );
+    }
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             if settings.demo_on_empty && store.is_empty().await? {

@@ -17,6 +17,7 @@ pub mod outlook;
 pub mod owner;
 pub mod port_call;
 pub mod reliability;
+pub mod rollup;
 pub mod split;
 pub mod week;
 

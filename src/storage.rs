@@ -206,6 +206,25 @@ pub trait Storage: Send + Sync {
     ) -> Result<Vec<PortCall>>;
     /// Calls matching a filter, at most `filter.limit`, in (best arrival, reference) order.
     async fn port_calls(&self, filter: &CallFilter) -> Result<Vec<PortCall>>;
+    /// Calls of `port` that berthed in `[from, to]`, in berth order.
+    async fn port_calls_berthed(
+        &self,
+        port: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<PortCall>>;
+    /// The weekly rollup cells of `port` (see `domain::rollup`) of the weeks starting in
+    /// `[from, to)`, in week order. Every write that moves a berth arrival keeps them current.
+    async fn call_weeks(
+        &self,
+        port: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<crate::domain::rollup::WeekCell>>;
+    /// Builds the rollups of each port that has berthed calls but no rollup (a database
+    /// made before there were rollups); says how many ports it filled.
+    async fn fill_call_weeks(&self) -> Result<usize>;
+
     async fn services(&self) -> Result<Vec<Service>>;
     /// A call's events in the order they were received.
     async fn events_of_call(&self, call_ref: &str) -> Result<Vec<PortCallEvent>>;

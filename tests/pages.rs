@@ -233,6 +233,8 @@ async fn the_arrivals_page_lists_what_the_domain_selects() {
     assert!(text(&html).contains("0 calls · page 1 of 1"));
 }
 
+use portsignal::domain::rollup::cells;
+
 /// Monday 00:00 in Los Angeles of the week holding `t`.
 fn week_start(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
     let tz = chrono_tz::America::Los_Angeles;
@@ -242,19 +244,17 @@ fn week_start(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc>
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reliability_page_shows_the_domains_figures() {
-    use portsignal::domain::reliability::{by, delays};
+    use portsignal::domain::reliability::by;
     let d = demo().await;
     let now = chrono::Utc::now();
-    let calls: Vec<_> = d
+    // Straight from the calls, not from the rollups the page reads.
+    let calls = d
         .state
         .store
-        .port_calls_arriving("USLAX", week_start(now - chrono::Duration::weeks(26)), now)
+        .port_calls_berthed("USLAX", week_start(now - chrono::Duration::weeks(26)), now)
         .await
-        .unwrap()
-        .into_iter()
-        .filter(|c| c.times.actual_berth_arrival.is_some_and(|a| a <= now))
-        .collect();
-    let delays = delays(&calls);
+        .unwrap();
+    let delays = cells(&calls, now, &chrono_tz::America::Los_Angeles);
     let carriers = by(&delays, |c| c.carrier.clone());
     assert!(carriers.len() > 5, "{}", carriers.len());
 
@@ -299,7 +299,14 @@ async fn the_congestion_page_shows_the_queue_and_waits_the_domain_finds() {
         .await
         .unwrap();
     let queue = at_anchor(&calls, now);
-    let weeks = by_week(&calls, now, &chrono_tz::America::Los_Angeles);
+    // Straight from the calls, not from the rollups the page reads.
+    let berthed = d
+        .state
+        .store
+        .port_calls_berthed("USLAX", week_start(now - chrono::Duration::weeks(26)), now)
+        .await
+        .unwrap();
+    let weeks = by_week(&cells(&berthed, now, &chrono_tz::America::Los_Angeles));
     assert!(weeks.len() >= 26, "{}", weeks.len());
     assert!(
         weeks.iter().any(|w| w.anchored > 0),

@@ -92,6 +92,7 @@ contract!(
     issued_forecasts_are_kept_as_first_issued,
     accounts_organisations_sessions_and_login_failures,
     watchlists_visits_and_shift_patterns,
+    weekly_rollups_follow_every_write,
 );
 
 fn t(day: u32, hour: u32) -> DateTime<Utc> {
@@ -1272,4 +1273,77 @@ async fn watchlists_visits_and_shift_patterns(open: Opener) {
     // Clearing empties the watchlist with the users.
     store.clear().await.unwrap();
     assert!(store.users().await.unwrap().is_empty());
+}
+
+/// The stored rollups of USLAX, checked against rollups made afresh from its calls.
+async fn rollups_match_the_calls(store: &dyn Storage) -> Vec<portsignal::domain::rollup::WeekCell> {
+    use portsignal::domain::rollup::cells;
+    let (from, to) = (t(1, 0) - Duration::days(400), t(1, 0) + Duration::days(400));
+    let key = |c: &portsignal::domain::rollup::WeekCell| {
+        (
+            c.week,
+            c.carrier.clone(),
+            c.service.clone(),
+            c.terminal.clone(),
+        )
+    };
+    let mut stored = store.call_weeks("USLAX", from, to).await.unwrap();
+    stored.sort_by_key(key);
+    let calls = store.port_calls_berthed("USLAX", from, to).await.unwrap();
+    let mut fresh = cells(
+        &calls,
+        DateTime::<Utc>::MAX_UTC,
+        &chrono_tz::America::Los_Angeles,
+    );
+    fresh.sort_by_key(key);
+    assert_eq!(stored, fresh);
+    stored
+}
+
+async fn weekly_rollups_follow_every_write(open: Opener) {
+    use Classifier::*;
+    use EventType::*;
+    use FacilityType::*;
+    let store = open().await;
+    let mut batch = reference();
+    let mut c1 = call("C1", t(8, 8), 4000.0);
+    c1.times.actual_berth_arrival = Some(t(8, 10));
+    let mut c2 = call("C2", t(9, 0), 3000.0);
+    c2.import_voyage = "C2E".into();
+    c2.terminal = None;
+    c2.times.actual_anchorage_arrival = Some(t(9, 2));
+    c2.times.actual_berth_arrival = Some(t(10, 4));
+    let c3 = call("C3", t(15, 0), 2000.0);
+    batch.port_calls = vec![c1, c2, c3];
+    store.write_batch(&batch).await.unwrap();
+    let cells = rollups_match_the_calls(store.as_ref()).await;
+    // Both berthed in week 50 (7-13 December in Los Angeles), one at APMT, one at no terminal.
+    assert_eq!(cells.len(), 2, "{cells:?}");
+    assert!(cells.iter().all(|c| c.week.week == 50 && c.berthed == 1));
+    assert_eq!(cells.iter().map(|c| c.anchored).sum::<i64>(), 1);
+
+    // Events move C1's berth into week 51 and berth C3 there: week 50 keeps only C2.
+    let events = vec![
+        event("C1", Act, Arri, Brth, t(15, 3), t(15, 3)),
+        event("C3", Act, Arri, Brth, t(16, 0), t(16, 0)),
+    ];
+    store
+        .record_events(&Batch::default(), Existing::Keep, &events)
+        .await
+        .unwrap();
+    let cells = rollups_match_the_calls(store.as_ref()).await;
+    let by_week: Vec<(u32, &str, i64)> = cells
+        .iter()
+        .map(|c| (c.week.week, c.terminal.as_str(), c.berthed))
+        .collect();
+    assert_eq!(by_week, [(50, "", 1), (51, "APMT", 2)]);
+
+    // Sent again, nothing changes.
+    store
+        .record_events(&Batch::default(), Existing::Keep, &events)
+        .await
+        .unwrap();
+    assert_eq!(rollups_match_the_calls(store.as_ref()).await, cells);
+    // A database whose rollups are there has none to fill.
+    assert_eq!(store.fill_call_weeks().await.unwrap(), 0);
 }

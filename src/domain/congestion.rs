@@ -3,10 +3,9 @@
 //! since it anchored. Pure functions over plain data.
 
 use super::port_call::{PortCall, VesselStatus};
-use super::week::IsoWeek;
-use chrono::{DateTime, TimeZone, Utc};
+use super::rollup::{sum_by, WeekCell};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// How one week of berth arrivals waited.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,18 +25,6 @@ fn hours(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
     ((to - from).num_minutes().max(0) as f64 / 60.0 * 10.0).round() / 10.0
 }
 
-/// Hours each call that anchored waited before berthing, for calls berthed by `now`.
-pub fn waits(calls: &[PortCall], now: DateTime<Utc>) -> Vec<(&PortCall, f64)> {
-    calls
-        .iter()
-        .filter_map(|c| {
-            let berth = c.times.actual_berth_arrival.filter(|b| *b <= now)?;
-            let anchor = c.times.actual_anchorage_arrival.filter(|a| *a <= berth)?;
-            Some((c, hours(anchor, berth)))
-        })
-        .collect()
-}
-
 /// Calls at anchor at `now`, each with how long it has waited, longest first.
 pub fn at_anchor(calls: &[PortCall], now: DateTime<Utc>) -> Vec<(&PortCall, f64)> {
     let mut queue: Vec<(&PortCall, f64)> = calls
@@ -49,37 +36,20 @@ pub fn at_anchor(calls: &[PortCall], now: DateTime<Utc>) -> Vec<(&PortCall, f64)
     queue
 }
 
-/// Waits by ISO week of berth arrival (in `tz`), in week order, for calls berthed by `now`.
-pub fn by_week<Tz: TimeZone>(calls: &[PortCall], now: DateTime<Utc>, tz: &Tz) -> Vec<WeekWaits> {
-    let mut weeks: BTreeMap<IsoWeek, (usize, Vec<f64>)> = BTreeMap::new();
-    let waited: std::collections::HashMap<&str, f64> = waits(calls, now)
+/// Waits by ISO week of berth arrival (the cells' weeks), in week order.
+pub fn by_week(cells: &[WeekCell]) -> Vec<WeekWaits> {
+    sum_by(cells, |c| c.week)
         .into_iter()
-        .map(|(c, h)| (c.call_ref.as_str(), h))
-        .collect();
-    for c in calls {
-        let Some(berth) = c.times.actual_berth_arrival.filter(|b| *b <= now) else {
-            continue;
-        };
-        let week = weeks
-            .entry(IsoWeek::of(berth.with_timezone(tz).date_naive()))
-            .or_default();
-        week.0 += 1;
-        if let Some(h) = waited.get(c.call_ref.as_str()) {
-            week.1.push(*h);
-        }
-    }
-    weeks
-        .into_iter()
-        .map(|(week, (berthed, w))| WeekWaits {
+        .map(|(week, s)| WeekWaits {
             week: week.to_string(),
-            berthed,
-            anchored: w.len(),
-            mean_wait_hours: if w.is_empty() {
+            berthed: s.berthed as usize,
+            anchored: s.anchored as usize,
+            mean_wait_hours: if s.anchored == 0 {
                 0.0
             } else {
-                (w.iter().sum::<f64>() / w.len() as f64 * 10.0).round() / 10.0
+                (s.wait_tenths as f64 / s.anchored as f64).round() / 10.0
             },
-            max_wait_hours: w.iter().copied().fold(0.0, f64::max),
+            max_wait_hours: s.max_wait_tenths as f64 / 10.0,
         })
         .collect()
 }
@@ -87,7 +57,8 @@ pub fn by_week<Tz: TimeZone>(calls: &[PortCall], now: DateTime<Utc>, tz: &Tz) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Duration;
+    use crate::domain::rollup::cells;
+    use chrono::{Duration, TimeZone};
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
@@ -115,11 +86,12 @@ mod tests {
             call("WAITING", Some(at(19, 12)), None),
             call("LONGER", Some(at(18, 12)), None),
         ];
-        let w: Vec<(&str, f64)> = waits(&calls, now)
+        let waited: Vec<(usize, f64)> = by_week(&cells(&calls, now, &Utc))
             .iter()
-            .map(|(c, h)| (c.call_ref.as_str(), *h))
+            .map(|w| (w.anchored, w.max_wait_hours))
             .collect();
-        assert_eq!(w, [("A", 30.0), ("B", 6.0)]);
+        // A and B waited (30 h and 6 h, both berthed in W47); DIRECT came straight in.
+        assert_eq!(waited, [(2, 30.0)]);
         let queue: Vec<(&str, f64)> = at_anchor(&calls, now)
             .iter()
             .map(|(c, h)| (c.call_ref.as_str(), *h))
@@ -138,7 +110,7 @@ mod tests {
             // Berthed in W48.
             call("C", Some(at(23, 0)), Some(10)),
         ];
-        let weeks = by_week(&calls, now, &Utc);
+        let weeks = by_week(&cells(&calls, now, &Utc));
         assert_eq!(
             weeks[0],
             WeekWaits {

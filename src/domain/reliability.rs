@@ -3,14 +3,11 @@
 //! time means within a day either way, the window the industry's schedule-reliability figures
 //! use. Pure functions over plain data.
 
-use super::port_call::PortCall;
-use super::week::IsoWeek;
-use chrono::TimeZone;
+use super::rollup::{sum_by, WeekCell};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A call within this many hours of its schedule is on time.
-pub const ON_TIME_HOURS: f64 = 24.0;
+pub const ON_TIME_HOURS: f64 = super::rollup::ON_TIME_MINUTES as f64 / 60.0;
 
 /// How one carrier, service or week did.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -25,62 +22,38 @@ pub struct Reliability {
     pub mean_delay_hours: f64,
 }
 
-/// The delay of each berthed call with a schedule, in hours.
-pub fn delays(calls: &[PortCall]) -> Vec<(&PortCall, f64)> {
-    calls
-        .iter()
-        .filter(|c| !c.times.omitted)
-        .filter_map(|c| {
-            let delay = c.times.actual_berth_arrival? - c.times.planned_arrival?;
-            Some((c, delay.num_minutes() as f64 / 60.0))
-        })
-        .collect()
-}
-
 fn one_decimal(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-/// Reliability grouped by `key`, in key order.
-pub fn by<'a>(
-    delays: &[(&'a PortCall, f64)],
-    key: impl Fn(&'a PortCall) -> String,
-) -> Vec<Reliability> {
-    let mut groups: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for (call, delay) in delays {
-        groups.entry(key(call)).or_default().push(*delay);
-    }
-    groups
+/// Reliability of the scored calls in `cells`, grouped by `key`, in key order.
+pub fn by(cells: &[WeekCell], key: impl Fn(&WeekCell) -> String) -> Vec<Reliability> {
+    sum_by(cells, key)
         .into_iter()
-        .map(|(key, d)| {
-            let n = d.len() as f64;
+        .filter(|(_, s)| s.scored > 0)
+        .map(|(key, s)| {
+            let n = s.scored as f64;
             Reliability {
                 key,
-                calls: d.len(),
-                on_time_pct: one_decimal(
-                    d.iter().filter(|h| h.abs() <= ON_TIME_HOURS).count() as f64 / n * 100.0,
-                ),
-                mean_delay_hours: one_decimal(d.iter().sum::<f64>() / n),
+                calls: s.scored as usize,
+                on_time_pct: one_decimal(s.on_time as f64 / n * 100.0),
+                mean_delay_hours: one_decimal(s.delay_minutes as f64 / 60.0 / n),
             }
         })
         .collect()
 }
 
-/// Reliability by ISO week (in `tz`) of the actual arrival: the trend.
-pub fn by_week<Tz: TimeZone>(delays: &[(&PortCall, f64)], tz: &Tz) -> Vec<Reliability> {
-    by(delays, |c| {
-        let at = c
-            .times
-            .actual_berth_arrival
-            .expect("delays are of berthed calls");
-        IsoWeek::of(at.with_timezone(tz).date_naive()).to_string()
-    })
+/// Reliability by ISO week of berth arrival (the cells' weeks): the trend.
+pub fn by_week(cells: &[WeekCell]) -> Vec<Reliability> {
+    by(cells, |c| c.week.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{DateTime, Duration, Utc};
+    use crate::domain::port_call::PortCall;
+    use crate::domain::rollup::cells;
+    use chrono::{DateTime, Duration, TimeZone, Utc};
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
@@ -107,9 +80,10 @@ mod tests {
             berthed("CMA", at(5, 0), 72),
             not_yet,
         ];
-        let d = delays(&calls);
-        assert_eq!(d.len(), 4, "a call not yet berthed has no delay yet");
-        let carriers = by(&d, |c| c.carrier.clone());
+        let c = cells(&calls, at(30, 0), &Utc);
+        let scored: i64 = c.iter().map(|c| c.scored).sum();
+        assert_eq!(scored, 4, "a call not yet berthed has no delay yet");
+        let carriers = by(&c, |c| c.carrier.clone());
         assert_eq!(
             carriers,
             vec![
@@ -140,7 +114,8 @@ mod tests {
         );
         let monday = berthed("MSK", at(24, 12), 30);
         let calls = [late_sunday, monday];
-        let weeks = by_week(&delays(&calls), &chrono_tz::America::Los_Angeles);
+        let la = chrono_tz::America::Los_Angeles;
+        let weeks = by_week(&cells(&calls, at(30, 0), &la));
         let keys: Vec<&str> = weeks.iter().map(|w| w.key.as_str()).collect();
         assert_eq!(keys, ["2026-W47", "2026-W48"]);
         assert_eq!((weeks[0].on_time_pct, weeks[1].on_time_pct), (100.0, 0.0));

@@ -3,15 +3,16 @@
 
 use crate::chart;
 use crate::domain::congestion::{at_anchor, by_week, WeekWaits};
-use crate::domain::indicator::week_start_utc;
-use crate::domain::IsoWeek;
+use crate::domain::VesselStatus;
 use crate::error::AppError;
-use crate::storage::Storage;
+use crate::storage::{CallFilter, Storage};
 use crate::view_model::{CongestionView, QueueRow};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 /// Whole weeks of berth arrivals the trend covers (and the current one).
 pub const WEEKS: u32 = 26;
+/// At most this many ships are listed at anchor (a queue longer than any port has seen).
+const QUEUE_LIMIT: u32 = 1000;
 
 /// A ship at anchor now.
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -45,21 +46,7 @@ pub async fn report(
     now: DateTime<Utc>,
 ) -> Result<(CongestionReport, crate::domain::Port), AppError> {
     let (port, tz) = super::known_port(store, port).await?;
-    let first = IsoWeek::of(
-        (now - Duration::weeks(i64::from(WEEKS)))
-            .with_timezone(&tz)
-            .date_naive(),
-    );
-    // Calls are found by best-known arrival: berthed ones by their berth arrival, ships at
-    // anchor by their ETA, which may lie a little ahead.
-    let calls = store
-        .port_calls_arriving(
-            &port.locode,
-            week_start_utc(first, &tz),
-            now + Duration::days(14),
-        )
-        .await?;
-    let trend = by_week(&calls, now, &tz);
+    let trend = by_week(&super::berthed_cells(store, &port.locode, &tz, WEEKS, now).await?);
     let recent: Vec<_> = trend
         .iter()
         .rev()
@@ -75,7 +62,15 @@ pub async fn report(
             .sum();
         (total / anchored as f64 * 10.0).round() / 10.0
     });
-    let waiting = at_anchor(&calls, now);
+    let at_anchor_now = store
+        .port_calls(&CallFilter {
+            port: Some(port.locode.clone()),
+            status: Some((VesselStatus::AtAnchor, now)),
+            limit: QUEUE_LIMIT,
+            ..CallFilter::default()
+        })
+        .await?;
+    let waiting = at_anchor(&at_anchor_now, now);
     let imos: Vec<String> = waiting.iter().map(|(c, _)| c.vessel_imo.clone()).collect();
     let names = store.vessel_names(&imos).await?;
     let queue = waiting

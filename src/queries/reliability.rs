@@ -2,13 +2,11 @@
 //! delays, by carrier, service and week → the page's view with its trend chart.
 
 use crate::chart;
-use crate::domain::indicator::week_start_utc;
-use crate::domain::reliability::{by, by_week, delays, Reliability, ON_TIME_HOURS};
-use crate::domain::IsoWeek;
+use crate::domain::reliability::{by, by_week, Reliability, ON_TIME_HOURS};
 use crate::error::AppError;
 use crate::storage::Storage;
 use crate::view_model::ReliabilityView;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 /// Weeks of berthed calls the page scores.
 pub const WEEKS: u32 = 26;
@@ -37,32 +35,16 @@ pub async fn report(
     now: DateTime<Utc>,
 ) -> Result<(ReliabilityReport, crate::domain::Port), AppError> {
     let (port, tz) = super::known_port(store, port).await?;
-    // Whole weeks: from the Monday of the week 26 weeks back, in the port's zone.
-    let from = week_start_utc(
-        IsoWeek::of(
-            (now - Duration::weeks(i64::from(WEEKS)))
-                .with_timezone(&tz)
-                .date_naive(),
-        ),
-        &tz,
-    );
-    // Calls are found by best-known arrival, which for a berthed call is its actual one.
-    let calls: Vec<_> = store
-        .port_calls_arriving(&port.locode, from, now)
-        .await?
-        .into_iter()
-        .filter(|c| c.times.actual_berth_arrival.is_some_and(|a| a <= now))
-        .collect();
-    let d = delays(&calls);
+    let cells = super::berthed_cells(store, &port.locode, &tz, WEEKS, now).await?;
     let report = ReliabilityReport {
         port: port.locode.clone(),
         as_of: now,
         weeks: WEEKS,
         on_time_hours: ON_TIME_HOURS,
-        port_wide: by(&d, |_| port.locode.clone()).pop(),
-        carriers: by(&d, |c| c.carrier.clone()),
-        services: by(&d, |c| format!("{} {}", c.carrier, c.service)),
-        trend: by_week(&d, &tz),
+        port_wide: by(&cells, |_| port.locode.clone()).pop(),
+        carriers: by(&cells, |c| c.carrier.clone()),
+        services: by(&cells, |c| format!("{} {}", c.carrier, c.service)),
+        trend: by_week(&cells),
     };
     Ok((report, port))
 }

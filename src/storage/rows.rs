@@ -384,3 +384,45 @@ impl UserRow {
         ))
     }
 }
+
+pub const CALL_WEEK_COLUMNS: &str =
+    "iso_year, iso_week, carrier_code, service_code, terminal_code, \
+    berthed, scored, on_time, delay_minutes, anchored, wait_tenths, max_wait_tenths";
+
+/// One weekly rollup cell (see `domain::rollup`).
+#[derive(sqlx::FromRow)]
+pub struct CallWeekRow {
+    iso_year: i32,
+    iso_week: i32,
+    carrier_code: String,
+    service_code: String,
+    terminal_code: String,
+    berthed: i64,
+    scored: i64,
+    on_time: i64,
+    delay_minutes: i64,
+    anchored: i64,
+    wait_tenths: i64,
+    max_wait_tenths: i64,
+}
+
+impl From<CallWeekRow> for crate::domain::rollup::WeekCell {
+    fn from(r: CallWeekRow) -> Self {
+        crate::domain::rollup::WeekCell {
+            week: crate::domain::IsoWeek {
+                year: r.iso_year,
+                week: r.iso_week as u32,
+            },
+            carrier: r.carrier_code,
+            service: r.service_code,
+            terminal: r.terminal_code,
+            berthed: r.berthed,
+            scored: r.scored,
+            on_time: r.on_time,
+            delay_minutes: r.delay_minutes,
+            anchored: r.anchored,
+            wait_tenths: r.wait_tenths,
+            max_wait_tenths: r.max_wait_tenths,
+        }
+    }
+}

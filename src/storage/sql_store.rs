@@ -113,6 +113,104 @@ macro_rules! sql_store {
             }
         }
 
+        /// Where those of `call_refs` that have berthed did: the rollup weeks they count in.
+        async fn berths_of(
+            tx: &mut sqlx::Transaction<'static, $db>,
+            call_refs: &[&str],
+        ) -> Result<Vec<(String, DateTime<Utc>)>> {
+            let mut out = Vec::new();
+            for chunk in call_refs.chunks(CHUNK_ROWS) {
+                let mut q = in_list(
+                    "SELECT port_locode, actual_berth_arrival FROM port_calls \
+                     WHERE actual_berth_arrival IS NOT NULL AND call_ref IN (",
+                    chunk,
+                );
+                let rows: Vec<(String, DateTime<Utc>)> = q.build_query_as().fetch_all(&mut **tx).await?;
+                out.extend(rows);
+            }
+            Ok(out)
+        }
+
+        /// Computes again the weekly rollup cells of every week a berth in `berths` falls in
+        /// (port, berth arrival), from the calls as they are now in `tx`: the rollups change in
+        /// the transaction of the write that changed the calls.
+        async fn refresh_call_weeks(
+            tx: &mut sqlx::Transaction<'static, $db>,
+            berths: Vec<(String, DateTime<Utc>)>,
+        ) -> Result<()> {
+            use crate::domain::indicator::week_start_utc;
+            use crate::domain::rollup::{cells, WeekCell};
+            use crate::domain::IsoWeek;
+            let mut by_port: BTreeMap<String, Vec<DateTime<Utc>>> = BTreeMap::new();
+            for (port, at) in berths {
+                by_port.entry(port).or_default().push(at);
+            }
+            for (port, times) in by_port {
+                let zone: Option<String> = sqlx::query_scalar("SELECT time_zone FROM ports WHERE locode = $1")
+                    .bind(&port)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                let tz: chrono_tz::Tz = zone.and_then(|z| z.parse().ok()).unwrap_or(chrono_tz::UTC);
+                let weeks: std::collections::BTreeSet<IsoWeek> = times
+                    .iter()
+                    .map(|t| IsoWeek::of(t.with_timezone(&tz).date_naive()))
+                    .collect();
+                // Runs of nearby weeks, each read in one range.
+                let mut runs: Vec<Vec<IsoWeek>> = Vec::new();
+                for w in weeks {
+                    match runs.last_mut() {
+                        Some(run) if (w.start() - run[run.len() - 1].start()).num_weeks() <= 4 => run.push(w),
+                        _ => runs.push(vec![w]),
+                    }
+                }
+                for run in runs {
+                    let from = week_start_utc(run[0], &tz);
+                    let to = week_start_utc(run[run.len() - 1].offset(1), &tz);
+                    let sql = format!(
+                        "SELECT {PORT_CALL_COLUMNS} FROM port_calls WHERE port_locode = $1 \
+                         AND actual_berth_arrival >= $2 AND actual_berth_arrival < $3"
+                    );
+                    let rows: Vec<PortCallRow> =
+                        sqlx::query_as(&sql).bind(&port).bind(from).bind(to).fetch_all(&mut **tx).await?;
+                    let calls: Vec<PortCall> = rows.into_iter().map(Into::into).collect();
+                    let fresh: Vec<WeekCell> = cells(&calls, DateTime::<Utc>::MAX_UTC, &tz)
+                        .into_iter()
+                        .filter(|c| run.contains(&c.week))
+                        .collect();
+                    let starts: Vec<DateTime<Utc>> = run.iter().map(|w| week_start_utc(*w, &tz)).collect();
+                    for chunk in starts.chunks(CHUNK_ROWS) {
+                        let mut q = QueryBuilder::<$db>::new("DELETE FROM call_weeks WHERE port_locode = ");
+                        q.push_bind(&port).push(" AND week_start IN (");
+                        let mut list = q.separated(", ");
+                        for s in chunk {
+                            list.push_bind(*s);
+                        }
+                        q.push(")");
+                        q.build().execute(&mut **tx).await?;
+                    }
+                    let head = format!("INSERT INTO call_weeks (port_locode, week_start, {CALL_WEEK_COLUMNS}) ");
+                    insert_rows(tx, &head, &fresh, "", |mut b, c| {
+                        b.push_bind(&port)
+                            .push_bind(week_start_utc(c.week, &tz))
+                            .push_bind(c.week.year)
+                            .push_bind(c.week.week as i32)
+                            .push_bind(&c.carrier)
+                            .push_bind(&c.service)
+                            .push_bind(&c.terminal)
+                            .push_bind(c.berthed)
+                            .push_bind(c.scored)
+                            .push_bind(c.on_time)
+                            .push_bind(c.delay_minutes)
+                            .push_bind(c.anchored)
+                            .push_bind(c.wait_tenths)
+                            .push_bind(c.max_wait_tenths);
+                    })
+                    .await?;
+                }
+            }
+            Ok(())
+        }
+
         /// One event's values, in `EVENT_COLUMNS` order.
         fn bind_event<'a>(mut b: Separated<'_, 'a, $db, &'static str>, e: &'a PortCallEvent) {
             b.push_bind(&e.call_ref)
@@ -317,8 +415,12 @@ macro_rules! sql_store {
 
             async fn write_batch(&self, batch: &Batch) -> Result<()> {
                 let mut tx = self.begin_write().await?;
+                let refs: Vec<&str> = batch.port_calls.iter().map(|c| c.call_ref.as_str()).collect();
+                let mut berths = berths_of(&mut tx, &refs).await?;
                 write_rows(&mut tx, batch, None).await?;
                 insert_events(&mut tx, &batch.events).await?;
+                berths.extend(berths_of(&mut tx, &refs).await?);
+                refresh_call_weeks(&mut tx, berths).await?;
 
                 let head = format!("INSERT INTO monthly_stats ({STATS_COLUMNS}, updated_at) ");
                 let tail = " ON CONFLICT (port_locode, month) DO UPDATE SET \
@@ -374,6 +476,12 @@ macro_rules! sql_store {
                 if let Some(unknown) = wanted.iter().find(|c| !before.contains_key(**c) && !arriving.contains_key(**c)) {
                     return Err(StorageError::UnknownPortCall((*unknown).to_owned()));
                 }
+                // Where they berthed before this write, for the rollups.
+                let mut refs: Vec<&str> = wanted.clone();
+                refs.extend(calls.port_calls.iter().map(|c| c.call_ref.as_str()));
+                refs.sort_unstable();
+                refs.dedup();
+                let mut berths = berths_of(&mut tx, &refs).await?;
                 write_rows(&mut tx, calls, Some(existing)).await?;
 
                 // Insert in chunks. A chunk that added anything has its calls folded again; a
@@ -453,6 +561,8 @@ macro_rules! sql_store {
                     );
                     q.build().execute(&mut *tx).await?;
                 }
+                berths.extend(berths_of(&mut tx, &refs).await?);
+                refresh_call_weeks(&mut tx, berths).await?;
                 tx.commit().await?;
                 Ok(outcome)
             }
@@ -510,6 +620,62 @@ macro_rules! sql_store {
                     .fetch_all(self.reader())
                     .await?;
                 Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn port_calls_berthed(
+                &self,
+                port: &str,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+            ) -> Result<Vec<PortCall>> {
+                let sql = format!(
+                    "SELECT {PORT_CALL_COLUMNS} FROM port_calls WHERE port_locode = $1 \
+                     AND actual_berth_arrival >= $2 AND actual_berth_arrival <= $3 \
+                     ORDER BY actual_berth_arrival, call_ref"
+                );
+                let rows: Vec<PortCallRow> =
+                    sqlx::query_as(&sql).bind(port).bind(from).bind(to).fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn call_weeks(
+                &self,
+                port: &str,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+            ) -> Result<Vec<crate::domain::rollup::WeekCell>> {
+                let sql = format!(
+                    "SELECT {CALL_WEEK_COLUMNS} FROM call_weeks WHERE port_locode = $1 \
+                     AND week_start >= $2 AND week_start < $3 \
+                     ORDER BY week_start, carrier_code, service_code, terminal_code"
+                );
+                let rows: Vec<CallWeekRow> =
+                    sqlx::query_as(&sql).bind(port).bind(from).bind(to).fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn fill_call_weeks(&self) -> Result<usize> {
+                let empty: Vec<String> = sqlx::query_scalar(
+                    "SELECT locode FROM ports p WHERE NOT EXISTS \
+                     (SELECT 1 FROM call_weeks w WHERE w.port_locode = p.locode) \
+                     AND EXISTS (SELECT 1 FROM port_calls c WHERE c.port_locode = p.locode \
+                     AND c.actual_berth_arrival IS NOT NULL) ORDER BY locode",
+                )
+                .fetch_all(self.reader())
+                .await?;
+                for port in &empty {
+                    let mut tx = self.begin_write().await?;
+                    let berths: Vec<(String, DateTime<Utc>)> = sqlx::query_as(
+                        "SELECT port_locode, actual_berth_arrival FROM port_calls \
+                         WHERE port_locode = $1 AND actual_berth_arrival IS NOT NULL",
+                    )
+                    .bind(port)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    refresh_call_weeks(&mut tx, berths).await?;
+                    tx.commit().await?;
+                }
+                Ok(empty.len())
             }
 
             async fn existing_port_calls(&self, call_refs: &[String]) -> Result<std::collections::HashSet<String>> {
@@ -653,6 +819,7 @@ macro_rules! sql_store {
                     "issued_forecasts",
                     "api_token_ports",
                     "api_tokens",
+                    "call_weeks",
                     "port_call_events",
                     "port_calls",
                     "monthly_stats",

@@ -1,0 +1,26 @@
+-- Weekly rollups of berthed calls (domain::rollup), kept by the store in the transaction of
+-- every write that moves a berth arrival: reliability and congestion read these sums.
+CREATE TABLE call_weeks (
+    port_locode      TEXT NOT NULL REFERENCES ports(locode),
+    -- The week's Monday 00:00 in the port's zone, in UTC; iso_year and iso_week name it.
+    week_start       TEXT NOT NULL,
+    iso_year         INTEGER NOT NULL,
+    iso_week         INTEGER NOT NULL,
+    carrier_code     TEXT NOT NULL,
+    service_code     TEXT NOT NULL,
+    -- Empty when the calls named no terminal.
+    terminal_code    TEXT NOT NULL,
+    berthed          INTEGER NOT NULL,
+    scored           INTEGER NOT NULL,
+    on_time          INTEGER NOT NULL,
+    delay_minutes    INTEGER NOT NULL,
+    anchored         INTEGER NOT NULL,
+    wait_tenths      INTEGER NOT NULL,
+    max_wait_tenths  INTEGER NOT NULL,
+    PRIMARY KEY (port_locode, week_start, carrier_code, service_code, terminal_code)
+);
+
+-- The rollups' own read (calls berthed in a range), and status listings: calls not yet
+-- departed are few, so "in this status now" starts from departure.
+CREATE INDEX port_calls_by_berth ON port_calls (port_locode, actual_berth_arrival);
+CREATE INDEX port_calls_by_departure ON port_calls (port_locode, actual_departure);
