@@ -342,6 +342,9 @@ pub struct Overrides {
     /// Requests a minute each client address may make to the read API and downloads (0: off).
     #[arg(long, env = "PORTSIGNAL_RATE_LIMIT_PER_MINUTE", global = true)]
     pub rate_limit_per_minute: Option<u32>,
+    /// Keep rendered public pages for anonymous visitors until the data or the minute changes.
+    #[arg(long, env = "PORTSIGNAL_PAGE_CACHE", global = true)]
+    pub page_cache: Option<bool>,
     /// Serve `/metrics` on this address only (e.g. 127.0.0.1:9100), not on the site's.
     #[arg(long, env = "PORTSIGNAL_METRICS_BIND", global = true)]
     pub metrics_bind: Option<SocketAddr>,
@@ -367,6 +370,7 @@ struct FileSettings {
     demo_record_days: Option<u32>,
     https: Option<bool>,
     rate_limit_per_minute: Option<u32>,
+    page_cache: Option<bool>,
     metrics_bind: Option<SocketAddr>,
     log_json: Option<bool>,
     log_filter: Option<String>,
@@ -385,6 +389,8 @@ pub struct Settings {
     pub https: bool,
     /// Read API and download requests a minute per client address; 0 turns the limit off.
     pub rate_limit_per_minute: u32,
+    /// Rendered public pages are kept for anonymous visitors (see `page_cache`).
+    pub page_cache: bool,
     /// Where `/metrics` is served when not on the site's address.
     pub metrics_bind: Option<SocketAddr>,
     pub log_json: bool,
@@ -468,6 +474,7 @@ impl Settings {
                 .rate_limit_per_minute
                 .or(file.rate_limit_per_minute)
                 .unwrap_or(DEFAULT_RATE_LIMIT_PER_MINUTE),
+            page_cache: o.page_cache.or(file.page_cache).unwrap_or(true),
             metrics_bind: o.metrics_bind.or(file.metrics_bind),
             log_json: o.log_json.or(file.log_json).unwrap_or(false),
             log_filter: o

@@ -26,6 +26,8 @@ pub struct Live {
     instance: String,
     /// Outlooks computed for pages and the API, forgotten when their port changes.
     pub outlook: crate::queries::outlook::OutlookCache,
+    /// Public pages rendered for anonymous visitors (checked against the data version).
+    pub pages: std::sync::Arc<crate::page_cache::PageCache>,
     /// Set when the server shuts down: streams end, so graceful shutdown does not wait on
     /// pages that would listen forever.
     closing: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
@@ -39,6 +41,7 @@ impl Default for Live {
             tx: broadcast::channel(64).0,
             instance: format!("{:016x}", rand::random::<u64>()),
             outlook: Default::default(),
+            pages: Default::default(),
             closing: std::sync::Arc::new(tokio::sync::watch::channel(false).0),
         }
     }

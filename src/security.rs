@@ -42,6 +42,11 @@ const OTHER_CSP: &str = "default-src 'self'; script-src 'none'; object-src 'none
 #[derive(Clone, Debug)]
 struct CspNonce(String);
 
+/// The nonce this request's page is rendered with (set by [`headers`]).
+pub fn request_nonce(request: &Request) -> Option<&str> {
+    request.extensions().get::<CspNonce>().map(|n| n.0.as_str())
+}
+
 /// Hands this request's nonce to Leptos, which puts it on the page's inline scripts (used as
 /// the router's additional context, after Leptos has provided the request's parts).
 pub fn provide_request_nonce() {

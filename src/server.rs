@@ -68,6 +68,11 @@ pub fn router(state: AppState) -> Router {
             state.store.clone(),
             state.settings.https,
         ))
+        // Outside the sessions: a kept page is answered without loading one.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::page_cache::serve,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::security::require_same_origin,

@@ -224,6 +224,10 @@ pub trait Storage: Send + Sync {
     /// Builds the rollups of each port that has berthed calls but no rollup (a database
     /// made before there were rollups); says how many ports it filled.
     async fn fill_call_weeks(&self) -> Result<usize>;
+    /// A number that changes whenever data the public pages show is written (calls, events,
+    /// statistics, reference data, issued forecasts, shift patterns): what cached pages are
+    /// checked against, in every instance on the database.
+    async fn data_version(&self) -> Result<i64>;
 
     async fn services(&self) -> Result<Vec<Service>>;
     /// A call's events in the order they were received.

@@ -664,13 +664,7 @@ async fn every_response_carries_the_security_headers() {
             // The policy allows exactly the nonce the page's inline scripts carry.
             let body = r.into_body().collect().await.unwrap().to_bytes();
             let body = String::from_utf8_lossy(&body);
-            let nonce = csp
-                .split("'nonce-")
-                .nth(1)
-                .unwrap()
-                .split('\'')
-                .next()
-                .unwrap();
+            let nonce = csp_nonce(&csp);
             assert!(body.contains(&format!("nonce=\"{nonce}\"")), "{path}");
             assert!(
                 !body.contains("<script>"),
@@ -1111,4 +1105,77 @@ async fn the_build_output_is_served_as_files_and_revalidated() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let body = r.into_body().collect().await.unwrap().to_bytes();
     assert!(!String::from_utf8_lossy(&body).contains("site-header"));
+}
+
+/// The nonce a page's CSP allows scripts by.
+fn csp_nonce(csp: &str) -> &str {
+    csp.split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+}
+
+/// The page at `path` with the nonce of its CSP, sent with `cookie` if any.
+async fn page_and_nonce(d: &Demo, path: &str, cookie: Option<&str>) -> (String, String) {
+    let mut request = Request::get(path);
+    if let Some(c) = cookie {
+        request = request.header("cookie", c);
+    }
+    let response = send(d, request.body(Body::empty()).unwrap()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let nonce = csp_nonce(&csp).to_owned();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (String::from_utf8_lossy(&bytes).into_owned(), nonce)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_pages_are_kept_for_anonymous_visitors_until_the_data_changes() {
+    let d = demo().await;
+    let url = format!("sqlite://{}", d._dir.path().join("portsignal.db").display());
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    let minute = || chrono::Utc::now().timestamp() / 60;
+    // Within one minute (tried again if the minute turns): a change made behind the store's
+    // back, which does not bump the data version, is not seen by anonymous visitors.
+    for attempt in 0.. {
+        let started = minute();
+        let name = format!("Cached Harbour {attempt}");
+        let (first, first_nonce) = page_and_nonce(&d, "/?port=USLAX", None).await;
+        sqlx::query("UPDATE ports SET name = $1 WHERE locode = 'USLAX'")
+            .bind(&name)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let (again, nonce) = page_and_nonce(&d, "/?port=USLAX", None).await;
+        let (signed_in, _) = page_and_nonce(&d, "/?port=USLAX", Some("id=x")).await;
+        if minute() != started {
+            assert!(attempt < 3, "the minute kept turning");
+            continue;
+        }
+        assert!(!again.contains(&name), "served as kept");
+        assert_ne!(nonce, first_nonce, "each answer has its own nonce");
+        assert!(again.contains(&format!("nonce=\"{nonce}\"")));
+        assert!(!again.contains(&first_nonce));
+        assert_eq!(again.replace(&nonce, ""), first.replace(&first_nonce, ""));
+        assert!(
+            signed_in.contains(&name),
+            "a visitor with a cookie gets a fresh page"
+        );
+        break;
+    }
+    // A write through the store bumps the version: the next visitor sees the change.
+    d.state
+        .store
+        .write_batch(&portsignal::storage::Batch::default())
+        .await
+        .unwrap();
+    let (fresh, _) = page_and_nonce(&d, "/?port=USLAX", None).await;
+    assert!(fresh.contains("Cached Harbour"), "the data changed");
 }

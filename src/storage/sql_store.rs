@@ -113,6 +113,12 @@ macro_rules! sql_store {
             }
         }
 
+        /// Marks the data as changed (see `Storage::data_version`), in the writing transaction.
+        async fn bump_version(tx: &mut sqlx::Transaction<'static, $db>) -> Result<()> {
+            sqlx::query("UPDATE data_version SET n = n + 1").execute(&mut **tx).await?;
+            Ok(())
+        }
+
         /// Where those of `call_refs` that have berthed did: the rollup weeks they count in.
         async fn berths_of(
             tx: &mut sqlx::Transaction<'static, $db>,
@@ -421,6 +427,7 @@ macro_rules! sql_store {
                 insert_events(&mut tx, &batch.events).await?;
                 berths.extend(berths_of(&mut tx, &refs).await?);
                 refresh_call_weeks(&mut tx, berths).await?;
+                bump_version(&mut tx).await?;
 
                 let head = format!("INSERT INTO monthly_stats ({STATS_COLUMNS}, updated_at) ");
                 let tail = " ON CONFLICT (port_locode, month) DO UPDATE SET \
@@ -563,6 +570,7 @@ macro_rules! sql_store {
                 }
                 berths.extend(berths_of(&mut tx, &refs).await?);
                 refresh_call_weeks(&mut tx, berths).await?;
+                bump_version(&mut tx).await?;
                 tx.commit().await?;
                 Ok(outcome)
             }
@@ -652,6 +660,10 @@ macro_rules! sql_store {
                 let rows: Vec<CallWeekRow> =
                     sqlx::query_as(&sql).bind(port).bind(from).bind(to).fetch_all(self.reader()).await?;
                 Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn data_version(&self) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT n FROM data_version").fetch_one(self.reader()).await?)
             }
 
             async fn fill_call_weeks(&self) -> Result<usize> {
@@ -831,6 +843,7 @@ macro_rules! sql_store {
                 ] {
                     sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
                 }
+                bump_version(&mut tx).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -860,6 +873,7 @@ macro_rules! sql_store {
                     q.push(" ON CONFLICT (port_locode, kind, issue, series, target) DO NOTHING");
                     new += q.build().execute(&mut *tx).await?.rows_affected();
                 }
+                bump_version(&mut tx).await?;
                 tx.commit().await?;
                 Ok(new)
             }
@@ -1210,6 +1224,7 @@ macro_rules! sql_store {
                     .bind(shifts)
                     .execute(&mut *tx)
                     .await?;
+                bump_version(&mut tx).await?;
                 tx.commit().await?;
                 Ok(done.rows_affected() == 1)
             }

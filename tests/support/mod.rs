@@ -66,6 +66,7 @@ pub fn app_state(
         https: false,
         metrics_bind: None,
         rate_limit_per_minute: 0,
+        page_cache: true,
         log_json: false,
         log_filter: "warn".into(),
     };

@@ -3,20 +3,20 @@
 CREATE TABLE call_weeks (
     port_locode      TEXT NOT NULL REFERENCES ports(locode),
     -- The week's Monday 00:00 in the port's zone, in UTC; iso_year and iso_week name it.
-    week_start       TIMESTAMPTZ NOT NULL,
+    week_start       TEXT NOT NULL,
     iso_year         INTEGER NOT NULL,
     iso_week         INTEGER NOT NULL,
     carrier_code     TEXT NOT NULL,
     service_code     TEXT NOT NULL,
     -- Empty when the calls named no terminal.
     terminal_code    TEXT NOT NULL,
-    berthed          BIGINT NOT NULL,
-    scored           BIGINT NOT NULL,
-    on_time          BIGINT NOT NULL,
-    delay_minutes    BIGINT NOT NULL,
-    anchored         BIGINT NOT NULL,
-    wait_tenths      BIGINT NOT NULL,
-    max_wait_tenths  BIGINT NOT NULL,
+    berthed          INTEGER NOT NULL,
+    scored           INTEGER NOT NULL,
+    on_time          INTEGER NOT NULL,
+    delay_minutes    INTEGER NOT NULL,
+    anchored         INTEGER NOT NULL,
+    wait_tenths      INTEGER NOT NULL,
+    max_wait_tenths  INTEGER NOT NULL,
     PRIMARY KEY (port_locode, week_start, carrier_code, service_code, terminal_code)
 );
 
@@ -24,3 +24,10 @@ CREATE TABLE call_weeks (
 -- departed are few, so "in this status now" starts from departure.
 CREATE INDEX port_calls_by_berth ON port_calls (port_locode, actual_berth_arrival);
 CREATE INDEX port_calls_by_departure ON port_calls (port_locode, actual_departure);
+
+-- Bumped by every write of what public pages show: cached pages are kept while it stands.
+CREATE TABLE data_version (
+    id  INTEGER PRIMARY KEY CHECK (id = 1),
+    n   BIGINT NOT NULL
+);
+INSERT INTO data_version (id, n) VALUES (1, 0);
