@@ -14,10 +14,11 @@ pub mod owner;
 pub mod reliability;
 
 use crate::chart;
-use crate::domain::indicator::vessel_counts;
 use crate::domain::port_call::EN_ROUTE_HORIZON;
+use crate::domain::VesselStatus;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::storage::CallFilter;
 use crate::view_model::{self, BandView, IndicatorView, MonthRow, MonthlyView, WeekRow};
 use chrono::{DateTime, Duration, Utc};
 
@@ -72,7 +73,7 @@ pub fn page_now() -> DateTime<Utc> {
 }
 
 /// How far back a call that has not departed still counts as being at the port.
-const OPEN_CALL_LOOKBACK: Duration = Duration::days(30);
+pub const OPEN_CALL_LOOKBACK: Duration = Duration::days(30);
 
 /// The public leading indicator: the import outlook of the current and coming ISO weeks with
 /// its band, the monthly and full-year forecast, and the vessels at and near the port now.
@@ -107,10 +108,20 @@ pub async fn indicator(
         Err(e) => return Err(e),
     };
 
-    let at_port = store
-        .port_calls_arriving(&locode, now - OPEN_CALL_LOOKBACK, now + EN_ROUTE_HORIZON)
-        .await?;
-    let counts = vessel_counts(&at_port, now);
+    // Counted by the database, as `domain::indicator::vessel_counts` would count the calls.
+    let count = |status: VesselStatus| {
+        let filter = CallFilter {
+            port: Some(locode.clone()),
+            status: Some((status, now)),
+            from: Some(now - OPEN_CALL_LOOKBACK),
+            to: Some(now + EN_ROUTE_HORIZON),
+            ..CallFilter::default()
+        };
+        async move { store.count_calls(&filter).await }
+    };
+    let en_route = count(VesselStatus::EnRoute).await?;
+    let at_anchor = count(VesselStatus::AtAnchor).await?;
+    let at_berth = count(VesselStatus::AtBerth).await?;
     let title = format!("Import TEU by ISO week, {}", port.name);
     Ok(IndicatorView {
         chart_svg: chart::weekly_imports_svg(&rows, &title),
@@ -121,9 +132,9 @@ pub async fn indicator(
         weeks: rows,
         monthly,
         balance,
-        en_route: counts.en_route,
-        at_anchor: counts.at_anchor,
-        at_berth: counts.at_berth,
+        en_route: en_route as u32,
+        at_anchor: at_anchor as u32,
+        at_berth: at_berth as u32,
     })
 }
 

@@ -83,6 +83,8 @@ pub struct CallFilter {
     pub carrier: Option<String>,
     /// Calls in this status at this moment (as [`PortCall::status`] says).
     pub status: Option<(crate::domain::VesselStatus, DateTime<Utc>)>,
+    /// Calls neither omitted nor departed at this moment (still coming, or here).
+    pub open_at: Option<DateTime<Utc>>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     /// Start after this call (its best arrival and reference): the cursor of a listing.
@@ -206,6 +208,19 @@ pub trait Storage: Send + Sync {
     ) -> Result<Vec<PortCall>>;
     /// Calls matching a filter, at most `filter.limit`, in (best arrival, reference) order.
     async fn port_calls(&self, filter: &CallFilter) -> Result<Vec<PortCall>>;
+    /// How many calls `filter` finds, its cursor and limit aside.
+    async fn count_calls(&self, filter: &CallFilter) -> Result<i64>;
+    /// The calls `filter` finds (its cursor aside) in the arrivals list's `sort` order (ties
+    /// by best arrival, then reference), skipping `offset`, at most `filter.limit`: a page of
+    /// the list as `domain::arrivals::select` would cut it.
+    async fn port_calls_sorted(
+        &self,
+        filter: &CallFilter,
+        sort: crate::domain::arrivals::SortKey,
+        offset: u64,
+    ) -> Result<Vec<PortCall>>;
+    /// The carriers and services of the calls `filter` finds, in code order.
+    async fn call_services(&self, filter: &CallFilter) -> Result<Vec<(String, String)>>;
     /// Calls of `port` that berthed in `[from, to]`, in berth order.
     async fn port_calls_berthed(
         &self,

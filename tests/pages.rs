@@ -1179,3 +1179,35 @@ async fn public_pages_are_kept_for_anonymous_visitors_until_the_data_changes() {
     let (fresh, _) = page_and_nonce(&d, "/?port=USLAX", None).await;
     assert!(fresh.contains("Cached Harbour"), "the data changed");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_indicator_counts_vessels_as_the_domain_does() {
+    use portsignal::domain::indicator::vessel_counts;
+    let d = demo().await;
+    let now = chrono::Utc::now();
+    let calls = d
+        .state
+        .store
+        .port_calls_arriving(
+            "USLAX",
+            now - portsignal::queries::OPEN_CALL_LOOKBACK,
+            now + portsignal::domain::port_call::EN_ROUTE_HORIZON,
+        )
+        .await
+        .unwrap();
+    let counts = vessel_counts(&calls, now);
+    assert!(counts.en_route + counts.at_anchor + counts.at_berth > 0);
+    let (status, _, html) = get(&d, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = text(&html);
+    for (id, n) in [
+        ("en-route", counts.en_route),
+        ("at-anchor", counts.at_anchor),
+        ("at-berth", counts.at_berth),
+    ] {
+        assert!(
+            html.contains(&format!("data-testid=\"{id}\">{n}</strong>")),
+            "{id}: {n}"
+        );
+    }
+}

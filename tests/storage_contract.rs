@@ -93,6 +93,7 @@ contract!(
     accounts_organisations_sessions_and_login_failures,
     watchlists_visits_and_shift_patterns,
     weekly_rollups_follow_every_write,
+    the_arrivals_list_is_cut_by_the_database_as_the_domain_says,
 );
 
 fn t(day: u32, hour: u32) -> DateTime<Utc> {
@@ -1346,4 +1347,68 @@ async fn weekly_rollups_follow_every_write(open: Opener) {
     assert_eq!(rollups_match_the_calls(store.as_ref()).await, cells);
     // A database whose rollups are there has none to fill.
     assert_eq!(store.fill_call_weeks().await.unwrap(), 0);
+}
+
+async fn the_arrivals_list_is_cut_by_the_database_as_the_domain_says(open: Opener) {
+    use portsignal::domain::arrivals::{select, ArrivalsQuery, SortKey, PAGE_SIZE};
+    use portsignal::domain::VesselStatus;
+    let store = open().await;
+    let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+    let batch = demo::generate(&DemoOptions {
+        seed: demo::DEFAULT_SEED,
+        as_of: now,
+    });
+    demo::load(store.as_ref(), &batch).await.unwrap();
+    let tz = chrono_tz::America::Los_Angeles;
+    let (from, to) = (now - Duration::days(30), now + Duration::weeks(10));
+    let calls = store.port_calls_arriving("USLAX", from, to).await.unwrap();
+    let carrier = calls[0].carrier.clone();
+    let refs = |calls: Vec<&PortCall>| -> Vec<String> {
+        calls.into_iter().map(|c| c.call_ref.clone()).collect()
+    };
+    let statuses = [
+        None,
+        Some(VesselStatus::EnRoute),
+        Some(VesselStatus::AtBerth),
+        Some(VesselStatus::Departed),
+    ];
+    for sort in SortKey::ALL {
+        for status in statuses {
+            for carrier in [None, Some(carrier.clone())] {
+                let q = ArrivalsQuery {
+                    status,
+                    sort,
+                    carrier: carrier.clone(),
+                    page: 2,
+                    ..ArrivalsQuery::default()
+                };
+                let (rows, total, page, _) = select(&calls, &q, now, &tz);
+                let filter = CallFilter {
+                    port: Some("USLAX".into()),
+                    carrier,
+                    status: status.map(|s| (s, now)),
+                    open_at: status.is_none().then_some(now),
+                    from: Some(from),
+                    to: Some(to),
+                    limit: PAGE_SIZE as u32,
+                    ..CallFilter::default()
+                };
+                let case = format!("{sort:?} {status:?} {:?}", q.carrier);
+                assert_eq!(
+                    store.count_calls(&filter).await.unwrap() as usize,
+                    total,
+                    "{case}"
+                );
+                let offset = ((page - 1) * PAGE_SIZE) as u64;
+                let got = store
+                    .port_calls_sorted(&filter, sort, offset)
+                    .await
+                    .unwrap();
+                assert_eq!(refs(got.iter().collect()), refs(rows), "{case}");
+            }
+        }
+    }
+    // The demo lists enough to page: the default list has a second page.
+    let (_, total, _, _) = select(&calls, &ArrivalsQuery::default(), now, &tz);
+    assert!(total > PAGE_SIZE, "{total}");
 }

@@ -1,9 +1,10 @@
-//! Read path of the arrivals list: the port's calls around the query's dates → the domain's
-//! selection, order and page → rows with vessel names and local times.
+//! Read path of the arrivals list: the page of calls the query selects, filtered, ordered
+//! and cut by the database as the domain's `select` says → rows with vessel names and local
+//! times.
 
-use crate::domain::arrivals::{eta_change, select, ArrivalsQuery};
+use crate::domain::arrivals::{eta_change, ArrivalsQuery, PAGE_SIZE};
 use crate::error::AppError;
-use crate::storage::Storage;
+use crate::storage::{CallFilter, Storage};
 use crate::view_model::{ArrivalRow, ArrivalsView};
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use std::collections::BTreeSet;
@@ -31,8 +32,25 @@ pub async fn arrivals(
         .to
         .and_then(|d| local_start(d.succ_opt()?))
         .unwrap_or(now + LOOK_AHEAD);
-    let calls = store.port_calls_arriving(&locode, from, to).await?;
-    let (rows, total, page, pages) = select(&calls, &query, now, &tz);
+    // The database filters, sorts and cuts the page, as `domain::arrivals::select` does.
+    let filter = CallFilter {
+        port: Some(locode.clone()),
+        terminal: query.terminal.clone(),
+        carrier: query.carrier.clone(),
+        service: query.service.clone(),
+        status: query.status.map(|s| (s, now)),
+        // Without a status, departed and omitted calls are left out.
+        open_at: query.status.is_none().then_some(now),
+        from: Some(from),
+        to: Some(to),
+        limit: PAGE_SIZE as u32,
+        ..CallFilter::default()
+    };
+    let total = usize::try_from(store.count_calls(&filter).await?).unwrap_or(0);
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = query.page.clamp(1, pages);
+    let offset = ((page - 1) * PAGE_SIZE) as u64;
+    let rows = store.port_calls_sorted(&filter, query.sort, offset).await?;
 
     let local = |t: Option<DateTime<Utc>>| {
         t.map(|t| t.with_timezone(&tz).format("%a %d %b %H:%M").to_string())
@@ -41,7 +59,7 @@ pub async fn arrivals(
     let imos: Vec<String> = rows.iter().map(|c| c.vessel_imo.clone()).collect();
     let names = store.vessel_names(&imos).await?;
     let mut out = Vec::with_capacity(rows.len());
-    for c in rows {
+    for c in &rows {
         let status = c.status(now);
         out.push(ArrivalRow {
             call_ref: c.call_ref.clone(),
@@ -63,10 +81,19 @@ pub async fn arrivals(
             load_teu: c.expected.load_laden + c.expected.load_empty,
         });
     }
-    let carriers: BTreeSet<String> = calls.iter().map(|c| c.carrier.clone()).collect();
-    let services: BTreeSet<(String, String)> = calls
-        .iter()
-        .map(|c| (c.service.clone(), format!("{} {}", c.carrier, c.service)))
+    // The filters offer every carrier and service calling in the dates, whatever is chosen.
+    let offered = store
+        .call_services(&CallFilter {
+            port: Some(locode.clone()),
+            from: Some(from),
+            to: Some(to),
+            ..CallFilter::default()
+        })
+        .await?;
+    let carriers: BTreeSet<String> = offered.iter().map(|(c, _)| c.clone()).collect();
+    let services: BTreeSet<(String, String)> = offered
+        .into_iter()
+        .map(|(carrier, service)| (service.clone(), format!("{carrier} {service}")))
         .collect();
     Ok(ArrivalsView {
         terminals: store

@@ -113,6 +113,39 @@ macro_rules! sql_store {
             }
         }
 
+        /// The conditions of `filter` but its cursor, limit and order.
+        fn push_filter(q: &mut QueryBuilder<'_, $db>, filter: &crate::storage::CallFilter) {
+            if let Some(port) = &filter.port {
+                q.push(" AND port_locode = ").push_bind(port.clone());
+            }
+            if let Some(service) = &filter.service {
+                q.push(" AND service_code = ").push_bind(service.clone());
+            }
+            if let Some(imo) = &filter.vessel_imo {
+                q.push(" AND vessel_imo = ").push_bind(imo.clone());
+            }
+            if let Some(terminal) = &filter.terminal {
+                q.push(" AND terminal_code = ").push_bind(terminal.clone());
+            }
+            if let Some(carrier) = &filter.carrier {
+                q.push(" AND carrier_code = ").push_bind(carrier.clone());
+            }
+            if let Some((status, now)) = filter.status {
+                push_status(q, status, now);
+            }
+            if let Some(now) = filter.open_at {
+                q.push(" AND NOT omitted AND (actual_departure IS NULL OR actual_departure > ")
+                    .push_bind(now)
+                    .push(")");
+            }
+            if let Some(from) = filter.from {
+                q.push(" AND best_arrival >= ").push_bind(from);
+            }
+            if let Some(to) = filter.to {
+                q.push(" AND best_arrival < ").push_bind(to);
+            }
+        }
+
         /// Marks the data as changed (see `Storage::data_version`), in the writing transaction.
         async fn bump_version(tx: &mut sqlx::Transaction<'static, $db>) -> Result<()> {
             sqlx::query("UPDATE data_version SET n = n + 1").execute(&mut **tx).await?;
@@ -720,30 +753,7 @@ macro_rules! sql_store {
                 let mut q = QueryBuilder::<$db>::new(format!(
                     "SELECT {PORT_CALL_COLUMNS} FROM port_calls WHERE best_arrival IS NOT NULL"
                 ));
-                if let Some(port) = &filter.port {
-                    q.push(" AND port_locode = ").push_bind(port);
-                }
-                if let Some(service) = &filter.service {
-                    q.push(" AND service_code = ").push_bind(service);
-                }
-                if let Some(imo) = &filter.vessel_imo {
-                    q.push(" AND vessel_imo = ").push_bind(imo);
-                }
-                if let Some(terminal) = &filter.terminal {
-                    q.push(" AND terminal_code = ").push_bind(terminal);
-                }
-                if let Some(carrier) = &filter.carrier {
-                    q.push(" AND carrier_code = ").push_bind(carrier);
-                }
-                if let Some((status, now)) = filter.status {
-                    push_status(&mut q, status, now);
-                }
-                if let Some(from) = filter.from {
-                    q.push(" AND best_arrival >= ").push_bind(from);
-                }
-                if let Some(to) = filter.to {
-                    q.push(" AND best_arrival < ").push_bind(to);
-                }
+                push_filter(&mut q, filter);
                 if let Some((at, call_ref)) = &filter.after {
                     q.push(" AND (best_arrival > ").push_bind(*at);
                     q.push(" OR (best_arrival = ").push_bind(*at);
@@ -753,6 +763,48 @@ macro_rules! sql_store {
                 q.push(" ORDER BY best_arrival, call_ref LIMIT ").push_bind(i64::from(filter.limit));
                 let rows: Vec<PortCallRow> = q.build_query_as().fetch_all(self.reader()).await?;
                 Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn count_calls(&self, filter: &crate::storage::CallFilter) -> Result<i64> {
+                let mut q = QueryBuilder::<$db>::new(
+                    "SELECT COUNT(*) FROM port_calls WHERE best_arrival IS NOT NULL",
+                );
+                push_filter(&mut q, filter);
+                Ok(q.build_query_scalar().fetch_one(self.reader()).await?)
+            }
+
+            async fn port_calls_sorted(
+                &self,
+                filter: &crate::storage::CallFilter,
+                sort: crate::domain::arrivals::SortKey,
+                offset: u64,
+            ) -> Result<Vec<PortCall>> {
+                use crate::domain::arrivals::SortKey::*;
+                let mut q = QueryBuilder::<$db>::new(format!(
+                    "SELECT {PORT_CALL_COLUMNS} FROM port_calls WHERE best_arrival IS NOT NULL"
+                ));
+                push_filter(&mut q, filter);
+                // A call without a terminal sorts first, as `None` does.
+                q.push(match sort {
+                    Arrival => " ORDER BY best_arrival, call_ref",
+                    Terminal => " ORDER BY COALESCE(terminal_code, ''), best_arrival, call_ref",
+                    Carrier => " ORDER BY carrier_code, service_code, best_arrival, call_ref",
+                    Discharge => " ORDER BY exp_discharge_laden_teu + exp_discharge_empty_teu DESC, \
+                                   best_arrival, call_ref",
+                });
+                q.push(" LIMIT ").push_bind(i64::from(filter.limit));
+                q.push(" OFFSET ").push_bind(offset as i64);
+                let rows: Vec<PortCallRow> = q.build_query_as().fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn call_services(&self, filter: &crate::storage::CallFilter) -> Result<Vec<(String, String)>> {
+                let mut q = QueryBuilder::<$db>::new(
+                    "SELECT DISTINCT carrier_code, service_code FROM port_calls WHERE best_arrival IS NOT NULL",
+                );
+                push_filter(&mut q, filter);
+                q.push(" ORDER BY carrier_code, service_code");
+                Ok(q.build_query_as().fetch_all(self.reader()).await?)
             }
 
             async fn services(&self) -> Result<Vec<crate::storage::Service>> {
