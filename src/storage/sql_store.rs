@@ -96,6 +96,8 @@ macro_rules! sql_store {
                 match reached {
                     Some(r) if i == r => happened(q, column),
                     Some(r) if i > r => {}
+                    // The calls not departed are few: the `port_calls_open` index finds them.
+                    _ if i == 0 => push_not_departed(q, now),
                     _ => not_yet(q, column),
                 }
             }
@@ -111,6 +113,12 @@ macro_rules! sql_store {
                 }
                 _ => {}
             }
+        }
+
+        /// Not departed at `now`, written as the `port_calls_open` index is (no departure
+        /// counts as one at the end of time).
+        fn push_not_departed(q: &mut QueryBuilder<'_, $db>, now: DateTime<Utc>) {
+            q.push(" AND COALESCE(actual_departure, '9999-12-31T23:59:59+00:00') > ").push_bind(now);
         }
 
         /// The conditions of `filter` but its cursor, limit and order.
@@ -134,9 +142,8 @@ macro_rules! sql_store {
                 push_status(q, status, now);
             }
             if let Some(now) = filter.open_at {
-                q.push(" AND NOT omitted AND (actual_departure IS NULL OR actual_departure > ")
-                    .push_bind(now)
-                    .push(")");
+                q.push(" AND NOT omitted");
+                push_not_departed(q, now);
             }
             if let Some(from) = filter.from {
                 q.push(" AND best_arrival >= ").push_bind(from);
