@@ -53,22 +53,57 @@ fn tenths(minutes: i64) -> i64 {
     (minutes.max(0) + 3) / 6
 }
 
+/// What a cell needs to know of a call.
+#[derive(Clone, Copy, Debug)]
+pub struct Berth<'a> {
+    pub carrier: &'a str,
+    pub service: &'a str,
+    pub terminal: Option<&'a str>,
+    pub omitted: bool,
+    pub planned_arrival: Option<DateTime<Utc>>,
+    pub actual_anchorage_arrival: Option<DateTime<Utc>>,
+    pub actual_berth_arrival: Option<DateTime<Utc>>,
+}
+
+impl<'a> From<&'a PortCall> for Berth<'a> {
+    fn from(c: &'a PortCall) -> Self {
+        Berth {
+            carrier: &c.carrier,
+            service: &c.service,
+            terminal: c.terminal.as_deref(),
+            omitted: c.times.omitted,
+            planned_arrival: c.times.planned_arrival,
+            actual_anchorage_arrival: c.times.actual_anchorage_arrival,
+            actual_berth_arrival: c.times.actual_berth_arrival,
+        }
+    }
+}
+
 /// The cells of the calls that berthed by `now`, by week of berth arrival in `tz`, in key
 /// order.
 pub fn cells<Tz: TimeZone>(calls: &[PortCall], now: DateTime<Utc>, tz: &Tz) -> Vec<WeekCell> {
+    cells_of(calls.iter().map(Berth::from), now, tz)
+}
+
+/// [`cells`] of what is known of each call's berth.
+pub fn cells_of<'a, Tz: TimeZone>(
+    calls: impl IntoIterator<Item = Berth<'a>>,
+    now: DateTime<Utc>,
+    tz: &Tz,
+) -> Vec<WeekCell> {
     let mut out: BTreeMap<(IsoWeek, &str, &str, &str), WeekCell> = BTreeMap::new();
     for c in calls {
-        let Some(berth) = c.times.actual_berth_arrival.filter(|b| *b <= now) else {
+        let Some(berth) = c.actual_berth_arrival.filter(|b| *b <= now) else {
             continue;
         };
         let week = IsoWeek::of(berth.with_timezone(tz).date_naive());
-        let terminal = c.terminal.as_deref().unwrap_or("");
+        let terminal = c.terminal.unwrap_or("");
         let cell = out
-            .entry((week, &c.carrier, &c.service, terminal))
+            .entry((week, c.carrier, c.service, terminal))
             .or_insert_with(|| WeekCell {
                 week,
-                carrier: c.carrier.clone(),
-                service: c.service.clone(),
+                carrier: c.carrier.to_owned(),
+                service: c.service.to_owned(),
                 terminal: terminal.to_owned(),
                 berthed: 0,
                 scored: 0,
@@ -79,13 +114,13 @@ pub fn cells<Tz: TimeZone>(calls: &[PortCall], now: DateTime<Utc>, tz: &Tz) -> V
                 max_wait_tenths: 0,
             });
         cell.berthed += 1;
-        if let Some(planned) = c.times.planned_arrival.filter(|_| !c.times.omitted) {
+        if let Some(planned) = c.planned_arrival.filter(|_| !c.omitted) {
             let delay = (berth - planned).num_minutes();
             cell.scored += 1;
             cell.on_time += i64::from(delay.abs() <= ON_TIME_MINUTES);
             cell.delay_minutes += delay;
         }
-        if let Some(anchor) = c.times.actual_anchorage_arrival.filter(|a| *a <= berth) {
+        if let Some(anchor) = c.actual_anchorage_arrival.filter(|a| *a <= berth) {
             let wait = tenths((berth - anchor).num_minutes());
             cell.anchored += 1;
             cell.wait_tenths += wait;

@@ -426,3 +426,32 @@ impl From<CallWeekRow> for crate::domain::rollup::WeekCell {
         }
     }
 }
+
+pub const BERTH_COLUMNS: &str = "carrier_code, service_code, terminal_code, omitted, \
+    planned_arrival, actual_anchorage_arrival, actual_berth_arrival";
+
+/// What the weekly rollups read of a call (see `domain::rollup::Berth`).
+#[derive(sqlx::FromRow)]
+pub struct BerthRow {
+    carrier_code: String,
+    service_code: String,
+    terminal_code: Option<String>,
+    omitted: bool,
+    planned_arrival: Option<DateTime<Utc>>,
+    actual_anchorage_arrival: Option<DateTime<Utc>>,
+    actual_berth_arrival: Option<DateTime<Utc>>,
+}
+
+impl<'a> From<&'a BerthRow> for crate::domain::rollup::Berth<'a> {
+    fn from(r: &'a BerthRow) -> Self {
+        crate::domain::rollup::Berth {
+            carrier: &r.carrier_code,
+            service: &r.service_code,
+            terminal: r.terminal_code.as_deref(),
+            omitted: r.omitted,
+            planned_arrival: r.planned_arrival,
+            actual_anchorage_arrival: r.actual_anchorage_arrival,
+            actual_berth_arrival: r.actual_berth_arrival,
+        }
+    }
+}

@@ -185,7 +185,7 @@ macro_rules! sql_store {
             berths: Vec<(String, DateTime<Utc>)>,
         ) -> Result<()> {
             use crate::domain::indicator::week_start_utc;
-            use crate::domain::rollup::{cells, WeekCell};
+            use crate::domain::rollup::{cells_of, WeekCell};
             use crate::domain::IsoWeek;
             let mut by_port: BTreeMap<String, Vec<DateTime<Utc>>> = BTreeMap::new();
             for (port, at) in berths {
@@ -213,13 +213,12 @@ macro_rules! sql_store {
                     let from = week_start_utc(run[0], &tz);
                     let to = week_start_utc(run[run.len() - 1].offset(1), &tz);
                     let sql = format!(
-                        "SELECT {PORT_CALL_COLUMNS} FROM port_calls WHERE port_locode = $1 \
+                        "SELECT {BERTH_COLUMNS} FROM port_calls WHERE port_locode = $1 \
                          AND actual_berth_arrival >= $2 AND actual_berth_arrival < $3"
                     );
-                    let rows: Vec<PortCallRow> =
+                    let rows: Vec<BerthRow> =
                         sqlx::query_as(&sql).bind(&port).bind(from).bind(to).fetch_all(&mut **tx).await?;
-                    let calls: Vec<PortCall> = rows.into_iter().map(Into::into).collect();
-                    let fresh: Vec<WeekCell> = cells(&calls, DateTime::<Utc>::MAX_UTC, &tz)
+                    let fresh: Vec<WeekCell> = cells_of(rows.iter().map(Into::into), DateTime::<Utc>::MAX_UTC, &tz)
                         .into_iter()
                         .filter(|c| run.contains(&c.week))
                         .collect();
