@@ -38,24 +38,31 @@ pub async fn known_port(
 
 /// `now` as the pages print it: "2026-11-29 04:51 PST".
 /// The weekly rollup cells of `port`'s calls that berthed from the start of the week `weeks`
-/// weeks before `now` (in `tz`) up to `now`: whole weeks from the rollups, the current week
-/// from its calls (it is not over, and a past `now` must not see later berths).
+/// weeks before `now` (in `tz`) up to `now`, summed as each of `groupings` says: whole weeks
+/// from the rollups, the current week from its calls (it is not over, and a past `now` must
+/// not see later berths), whose cells are added as they are (the domain sums them by key).
 pub async fn berthed_cells(
     store: &dyn crate::storage::Storage,
     port: &str,
     tz: &chrono_tz::Tz,
     weeks: u32,
     now: DateTime<Utc>,
-) -> Result<Vec<crate::domain::rollup::WeekCell>, AppError> {
+    groupings: &[crate::storage::CellGrouping],
+) -> Result<Vec<Vec<crate::domain::rollup::WeekCell>>, AppError> {
     use crate::domain::indicator::week_start_utc;
     use crate::domain::IsoWeek;
     let local = |t: DateTime<Utc>| IsoWeek::of(t.with_timezone(tz).date_naive());
     let first = week_start_utc(local(now - chrono::Duration::weeks(i64::from(weeks))), tz);
     let current = week_start_utc(local(now), tz);
-    let mut cells = store.call_weeks(port, first, current).await?;
     let this_week = store.port_calls_berthed(port, current, now).await?;
-    cells.extend(crate::domain::rollup::cells(&this_week, now, tz));
-    Ok(cells)
+    let live = crate::domain::rollup::cells(&this_week, now, tz);
+    let mut out = Vec::with_capacity(groupings.len());
+    for by in groupings {
+        let mut cells = store.call_week_sums(port, first, current, *by).await?;
+        cells.extend(live.iter().cloned());
+        out.push(cells);
+    }
+    Ok(out)
 }
 
 pub fn local_stamp(now: DateTime<Utc>, tz: &chrono_tz::Tz) -> String {

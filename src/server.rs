@@ -226,11 +226,15 @@ pub async fn serve(settings: Settings, store: Arc<dyn Storage>) -> anyhow::Resul
 /// a local day, the monthly forecast once per statistics update).
 const ISSUE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// Issues due forecasts into the accuracy record: at start-up, then every hour.
+/// Issues due forecasts into the accuracy record, having refreshed the planner's statistics:
+/// at start-up, then every hour.
 async fn issue_forecasts(store: Arc<dyn Storage>) {
     let mut every = tokio::time::interval(ISSUE_EVERY);
     loop {
         every.tick().await;
+        if let Err(e) = store.analyze().await {
+            tracing::warn!(error = %e, "planner statistics not refreshed");
+        }
         let result = crate::queries::accuracy::issue_due(store.as_ref(), chrono::Utc::now()).await;
         let outcome = if result.is_ok() { "ok" } else { "error" };
         metrics::counter!("portsignal_forecast_runs_total", "result" => outcome).increment(1);

@@ -92,6 +92,13 @@ pub struct CallFilter {
     pub limit: u32,
 }
 
+/// How [`Storage::call_week_sums`] sums rollup cells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CellGrouping {
+    Week,
+    Service,
+}
+
 /// Everything one write puts in the database, in one transaction: reference data and port
 /// calls are created or updated by key, events are appended as they are (duplicates skipped),
 /// statistics replace the month they name.
@@ -140,6 +147,9 @@ pub trait Storage: Send + Sync {
     /// Asks the database for its schema version: an error when it cannot be reached.
     async fn readiness(&self) -> Result<Readiness>;
     fn pool_use(&self) -> PoolUse;
+    /// Refreshes the query planner's statistics where the database does not by itself
+    /// (SQLite); the server does it at start and every hour.
+    async fn analyze(&self) -> Result<()>;
     /// Tells the other instances on this database that `message` happened (PostgreSQL
     /// `NOTIFY`; nothing for SQLite, which one process serves).
     async fn notify(&self, message: &str) -> Result<()>;
@@ -235,6 +245,16 @@ pub trait Storage: Send + Sync {
         port: &str,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+    ) -> Result<Vec<crate::domain::rollup::WeekCell>>;
+    /// The rollup cells of `port` of the weeks starting in `[from, to)`, summed by the
+    /// database per `by`: per week (carrier, service and terminal left empty), or per carrier
+    /// and service over all the weeks (week: the first, terminal empty).
+    async fn call_week_sums(
+        &self,
+        port: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        by: CellGrouping,
     ) -> Result<Vec<crate::domain::rollup::WeekCell>>;
     /// Builds the rollups of each port that has berthed calls but no rollup (a database
     /// made before there were rollups); says how many ports it filled.

@@ -1338,6 +1338,42 @@ async fn weekly_rollups_follow_every_write(open: Opener) {
         .map(|c| (c.week.week, c.terminal.as_str(), c.berthed))
         .collect();
     assert_eq!(by_week, [(50, "", 1), (51, "APMT", 2)]);
+    // Summed by the database as the domain sums them.
+    use portsignal::domain::rollup::sum_by;
+    use portsignal::storage::CellGrouping;
+    let (from, to) = (t(1, 0), t(31, 0));
+    let sums = |by| store.call_week_sums("USLAX", from, to, by);
+    let weekly: Vec<_> = sum_by(&cells, |c| c.week)
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
+    let got = sums(CellGrouping::Week).await.unwrap();
+    assert_eq!(got.len(), weekly.len());
+    for (g, w) in got.iter().zip(&weekly) {
+        assert_eq!(
+            (g.week, g.berthed, g.scored, g.on_time),
+            (w.week, w.berthed, w.scored, w.on_time)
+        );
+        assert_eq!(
+            (g.delay_minutes, g.anchored, g.wait_tenths),
+            (w.delay_minutes, w.anchored, w.wait_tenths)
+        );
+        assert_eq!(g.max_wait_tenths, w.max_wait_tenths);
+    }
+    let by_service = sum_by(&cells, |c| (c.carrier.clone(), c.service.clone()));
+    let got = sums(CellGrouping::Service).await.unwrap();
+    assert_eq!(got.len(), by_service.len());
+    for (g, ((carrier, service), w)) in got.iter().zip(&by_service) {
+        assert_eq!((&g.carrier, &g.service), (carrier, service));
+        assert_eq!(
+            (g.berthed, g.scored, g.delay_minutes),
+            (w.berthed, w.scored, w.delay_minutes)
+        );
+        assert_eq!(
+            (g.anchored, g.wait_tenths, g.max_wait_tenths),
+            (w.anchored, w.wait_tenths, w.max_wait_tenths)
+        );
+    }
 
     // Sent again, nothing changes.
     store

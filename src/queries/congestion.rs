@@ -5,7 +5,7 @@ use crate::chart;
 use crate::domain::congestion::{at_anchor, by_week, WeekWaits};
 use crate::domain::VesselStatus;
 use crate::error::AppError;
-use crate::storage::{CallFilter, Storage};
+use crate::storage::{CallFilter, CellGrouping, Storage};
 use crate::view_model::{CongestionView, QueueRow};
 use chrono::{DateTime, Utc};
 
@@ -46,7 +46,9 @@ pub async fn report(
     now: DateTime<Utc>,
 ) -> Result<(CongestionReport, crate::domain::Port), AppError> {
     let (port, tz) = super::known_port(store, port).await?;
-    let trend = by_week(&super::berthed_cells(store, &port.locode, &tz, WEEKS, now).await?);
+    let weeks =
+        super::berthed_cells(store, &port.locode, &tz, WEEKS, now, &[CellGrouping::Week]).await?;
+    let trend = by_week(&weeks[0]);
     let recent: Vec<_> = trend
         .iter()
         .rev()

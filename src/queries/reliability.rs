@@ -4,7 +4,7 @@
 use crate::chart;
 use crate::domain::reliability::{by, by_week, Reliability, ON_TIME_HOURS};
 use crate::error::AppError;
-use crate::storage::Storage;
+use crate::storage::{CellGrouping, Storage};
 use crate::view_model::ReliabilityView;
 use chrono::{DateTime, Utc};
 
@@ -35,16 +35,21 @@ pub async fn report(
     now: DateTime<Utc>,
 ) -> Result<(ReliabilityReport, crate::domain::Port), AppError> {
     let (port, tz) = super::known_port(store, port).await?;
-    let cells = super::berthed_cells(store, &port.locode, &tz, WEEKS, now).await?;
+    let groupings = [CellGrouping::Week, CellGrouping::Service];
+    let [weeks, services]: [Vec<_>; 2] =
+        super::berthed_cells(store, &port.locode, &tz, WEEKS, now, &groupings)
+            .await?
+            .try_into()
+            .expect("one list per grouping");
     let report = ReliabilityReport {
         port: port.locode.clone(),
         as_of: now,
         weeks: WEEKS,
         on_time_hours: ON_TIME_HOURS,
-        port_wide: by(&cells, |_| port.locode.clone()).pop(),
-        carriers: by(&cells, |c| c.carrier.clone()),
-        services: by(&cells, |c| format!("{} {}", c.carrier, c.service)),
-        trend: by_week(&cells),
+        port_wide: by(&weeks, |_| port.locode.clone()).pop(),
+        carriers: by(&services, |c| c.carrier.clone()),
+        services: by(&services, |c| format!("{} {}", c.carrier, c.service)),
+        trend: by_week(&weeks),
     };
     Ok((report, port))
 }

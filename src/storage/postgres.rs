@@ -69,6 +69,11 @@ impl PostgresStore {
         }
     }
 
+    /// PostgreSQL's autovacuum keeps the planner's statistics.
+    async fn analyze(&self) -> Result<()> {
+        Ok(())
+    }
+
     async fn notify_others(&self, message: &str) -> Result<()> {
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(&self.channel)

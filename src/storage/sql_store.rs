@@ -450,6 +450,10 @@ macro_rules! sql_store {
                 self.pools()
             }
 
+            async fn analyze(&self) -> Result<()> {
+                <$store>::analyze(self).await
+            }
+
             async fn notify(&self, message: &str) -> Result<()> {
                 self.notify_others(message).await
             }
@@ -703,6 +707,37 @@ macro_rules! sql_store {
 
             async fn data_version(&self) -> Result<i64> {
                 Ok(sqlx::query_scalar("SELECT n FROM data_version").fetch_one(self.reader()).await?)
+            }
+
+            async fn call_week_sums(
+                &self,
+                port: &str,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+                by: crate::storage::CellGrouping,
+            ) -> Result<Vec<crate::domain::rollup::WeekCell>> {
+                use crate::storage::CellGrouping::*;
+                let (key, group) = match by {
+                    Week => ("iso_year, iso_week, '' AS carrier_code, '' AS service_code", "iso_year, iso_week"),
+                    Service => (
+                        "CAST(MIN(iso_year) AS INTEGER) AS iso_year, CAST(MIN(iso_week) AS INTEGER) AS iso_week, \
+                         carrier_code, service_code",
+                        "carrier_code, service_code",
+                    ),
+                };
+                let sql = format!(
+                    "SELECT {key}, '' AS terminal_code, CAST(SUM(berthed) AS BIGINT) AS berthed, \
+                     CAST(SUM(scored) AS BIGINT) AS scored, CAST(SUM(on_time) AS BIGINT) AS on_time, \
+                     CAST(SUM(delay_minutes) AS BIGINT) AS delay_minutes, \
+                     CAST(SUM(anchored) AS BIGINT) AS anchored, \
+                     CAST(SUM(wait_tenths) AS BIGINT) AS wait_tenths, \
+                     CAST(MAX(max_wait_tenths) AS BIGINT) AS max_wait_tenths \
+                     FROM call_weeks WHERE port_locode = $1 AND week_start >= $2 AND week_start < $3 \
+                     GROUP BY {group} ORDER BY {group}"
+                );
+                let rows: Vec<CallWeekRow> =
+                    sqlx::query_as(&sql).bind(port).bind(from).bind(to).fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
             }
 
             async fn fill_call_weeks(&self) -> Result<usize> {
