@@ -22,9 +22,12 @@ CREATE TABLE call_weeks (
 
 -- The rollups' own read (calls berthed in a range), and status listings: calls not yet
 -- departed are few, so "in this status now" starts from them (the queries write "not
--- departed" as this expression, no departure counting as one at the end of time).
+-- departed" as this expression, no departure counting as one at the end of time; the
+-- other columns let status counts be answered from the index alone).
 CREATE INDEX port_calls_by_berth ON port_calls (port_locode, actual_berth_arrival);
-CREATE INDEX port_calls_open ON port_calls (port_locode, COALESCE(actual_departure, '9999-12-31T23:59:59+00:00'));
+CREATE INDEX port_calls_open ON port_calls (port_locode,
+    COALESCE(actual_departure, '9999-12-31T23:59:59+00:00'), omitted, actual_anchorage_arrival,
+    actual_berth_arrival, best_arrival);
 
 -- Bumped by every write of what public pages show: cached pages are kept while it stands.
 CREATE TABLE data_version (

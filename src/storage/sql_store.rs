@@ -145,11 +145,18 @@ macro_rules! sql_store {
                 q.push(" AND NOT omitted");
                 push_not_departed(q, now);
             }
+            // Calls not departed are found by `port_calls_open`, which also holds the arrival:
+            // the range is then written so that the arrival index does not tempt the planner.
+            let open = filter.open_at.is_some()
+                || filter.status.is_some_and(|(s, _)| {
+                    !matches!(s, crate::domain::VesselStatus::Departed | crate::domain::VesselStatus::Omitted)
+                });
+            let arrival = if open { "COALESCE(best_arrival, best_arrival)" } else { "best_arrival" };
             if let Some(from) = filter.from {
-                q.push(" AND best_arrival >= ").push_bind(from);
+                q.push(format!(" AND {arrival} >= ")).push_bind(from);
             }
             if let Some(to) = filter.to {
-                q.push(" AND best_arrival < ").push_bind(to);
+                q.push(format!(" AND {arrival} < ")).push_bind(to);
             }
         }
 
