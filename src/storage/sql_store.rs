@@ -74,8 +74,11 @@ macro_rules! sql_store {
         /// whether the latest ETA is within the en-route horizon.
         fn push_status(q: &mut QueryBuilder<'_, $db>, status: crate::domain::VesselStatus, now: DateTime<Utc>) {
             use crate::domain::VesselStatus::*;
+            // Written so that no index on the column serves it (NULL compares false anyway):
+            // what has happened is most of a port's history, and the open calls' index finds
+            // the few that matter.
             let happened = |q: &mut QueryBuilder<'_, $db>, column: &str| {
-                q.push(format!(" AND {column} IS NOT NULL AND {column} <= ")).push_bind(now);
+                q.push(format!(" AND COALESCE({column}, {column}) <= ")).push_bind(now);
             };
             let not_yet = |q: &mut QueryBuilder<'_, $db>, column: &str| {
                 q.push(format!(" AND ({column} IS NULL OR {column} > ")).push_bind(now).push(")");
