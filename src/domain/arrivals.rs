@@ -166,6 +166,8 @@ pub fn eta_change(
 
 /// The calls a query selects, in its order, and the page it asks for (clamped to the last),
 /// with how many calls match and how many pages they make.
+/// The store cuts the served list in SQL (`Storage::port_calls_sorted`); this is the rule it
+/// is tested against.
 pub fn select<'a, Tz: TimeZone>(
     calls: &'a [PortCall],
     q: &ArrivalsQuery,

@@ -50,6 +50,8 @@ pub fn week_start_utc<Tz: TimeZone>(week: IsoWeek, tz: &Tz) -> DateTime<Utc> {
         .unwrap_or_else(|| Utc.from_utc_datetime(&local))
 }
 
+/// How many of `calls` are en route, at anchor and at berth at `now`. The indicator page has
+/// the database count them (`Storage::count_calls`); this is the rule it is tested against.
 pub fn vessel_counts(calls: &[PortCall], now: DateTime<Utc>) -> VesselCounts {
     let mut counts = VesselCounts::default();
     for call in calls {

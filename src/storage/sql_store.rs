@@ -124,6 +124,23 @@ macro_rules! sql_store {
             q.push(" AND COALESCE(actual_departure, '9999-12-31T23:59:59+00:00') > ").push_bind(now);
         }
 
+        /// `port`'s calls whose `column` lies from `from` up to `to` (`upper`: `<` or `<=`), in
+        /// that column's order.
+        async fn calls_between(
+            pool: &sqlx::Pool<$db>,
+            port: &str,
+            column: &str,
+            (from, upper, to): (DateTime<Utc>, &str, DateTime<Utc>),
+        ) -> Result<Vec<PortCall>> {
+            let sql = format!(
+                "SELECT {PORT_CALL_COLUMNS} FROM port_calls WHERE port_locode = $1 \
+                 AND {column} >= $2 AND {column} {upper} $3 ORDER BY {column}, call_ref"
+            );
+            let rows: Vec<PortCallRow> =
+                sqlx::query_as(&sql).bind(port).bind(from).bind(to).fetch_all(pool).await?;
+            Ok(rows.into_iter().map(Into::into).collect())
+        }
+
         /// The conditions of `filter` but its cursor, limit and order.
         fn push_filter(q: &mut QueryBuilder<'_, $db>, filter: &crate::storage::CallFilter) {
             if let Some(port) = &filter.port {
@@ -670,17 +687,7 @@ macro_rules! sql_store {
                 from: DateTime<Utc>,
                 to: DateTime<Utc>,
             ) -> Result<Vec<PortCall>> {
-                let sql = format!(
-                    "SELECT {PORT_CALL_COLUMNS} FROM port_calls WHERE port_locode = $1 \
-                     AND best_arrival >= $2 AND best_arrival < $3 ORDER BY best_arrival, call_ref"
-                );
-                let rows: Vec<PortCallRow> = sqlx::query_as(&sql)
-                    .bind(port)
-                    .bind(from)
-                    .bind(to)
-                    .fetch_all(self.reader())
-                    .await?;
-                Ok(rows.into_iter().map(Into::into).collect())
+                calls_between(self.reader(), port, "best_arrival", (from, "<", to)).await
             }
 
             async fn port_calls_berthed(
@@ -689,14 +696,7 @@ macro_rules! sql_store {
                 from: DateTime<Utc>,
                 to: DateTime<Utc>,
             ) -> Result<Vec<PortCall>> {
-                let sql = format!(
-                    "SELECT {PORT_CALL_COLUMNS} FROM port_calls WHERE port_locode = $1 \
-                     AND actual_berth_arrival >= $2 AND actual_berth_arrival <= $3 \
-                     ORDER BY actual_berth_arrival, call_ref"
-                );
-                let rows: Vec<PortCallRow> =
-                    sqlx::query_as(&sql).bind(port).bind(from).bind(to).fetch_all(self.reader()).await?;
-                Ok(rows.into_iter().map(Into::into).collect())
+                calls_between(self.reader(), port, "actual_berth_arrival", (from, "<=", to)).await
             }
 
             async fn call_weeks(
