@@ -1381,6 +1381,47 @@ async fn weekly_rollups_follow_every_write(open: Opener) {
         .await
         .unwrap();
     assert_eq!(rollups_match_the_calls(store.as_ref()).await, cells);
+
+    // A later anchorage arrival shortens C2's wait: its cell's longest wait falls.
+    let later_anchor = [event("C2", Act, Arri, Anch, t(10, 0), t(10, 1))];
+    store
+        .record_events(&Batch::default(), Existing::Keep, &later_anchor)
+        .await
+        .unwrap();
+    let cells = rollups_match_the_calls(store.as_ref()).await;
+    assert_eq!((cells[0].week.week, cells[0].max_wait_tenths), (50, 40));
+    // A new call joins C1 and C3's cell; then C1 moves to another service, leaving it.
+    let mut c4 = call("C4", t(16, 0), 1000.0);
+    c4.times.actual_berth_arrival = Some(t(17, 0));
+    let mut c1 = call("C1", t(8, 8), 4000.0);
+    c1.service = "TP7".into();
+    c1.times.actual_berth_arrival = Some(t(15, 3));
+    let mut shown = Vec::new();
+    for c in [c4, c1] {
+        let mut more = reference();
+        more.services.push(Service {
+            carrier: "MSK".into(),
+            code: "TP7".into(),
+            name: "Transpacific 7".into(),
+        });
+        more.port_calls = vec![c];
+        store.write_batch(&more).await.unwrap();
+        let cells = rollups_match_the_calls(store.as_ref()).await;
+        shown.push(
+            cells
+                .iter()
+                .map(|c| (c.week.week, c.service.clone(), c.berthed))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let tp = |w: u32, s: &str, n: i64| (w, s.to_owned(), n);
+    assert_eq!(
+        shown,
+        [
+            vec![tp(50, "TP6", 1), tp(51, "TP6", 3)],
+            vec![tp(50, "TP6", 1), tp(51, "TP6", 2), tp(51, "TP7", 1)]
+        ]
+    );
     // A database whose rollups are there has none to fill.
     assert_eq!(store.fill_call_weeks().await.unwrap(), 0);
 }

@@ -143,10 +143,81 @@ pub fn sum_by<K: Ord>(cells: &[WeekCell], key: impl Fn(&WeekCell) -> K) -> Vec<(
     groups.into_iter().collect()
 }
 
+/// What a write does to the stored cells, worked out from the cells of the calls it wrote as
+/// they were before it (`before`) and after it (`after`), both from [`cells_of`].
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Differences to add to the stored cells (a cell not stored yet is stored as it is here):
+    /// counts and sums are after minus before, `max_wait_tenths` the written calls' longest
+    /// wait after, which only raises the stored longest. In key order.
+    pub add: Vec<WeekCell>,
+    /// Weeks whose cells must be counted again from their calls: a call left one of their
+    /// cells (which may now be empty), or a written call's wait got shorter (the cell's
+    /// longest may have been that wait). No difference in `add` is for these weeks.
+    pub recount: std::collections::BTreeSet<IsoWeek>,
+}
+
+/// [`Changes`] from the written calls' cells before and after the write. Applying `add` and
+/// recounting `recount` leaves every cell as counting all calls again would.
+pub fn changes(before: &[WeekCell], after: &[WeekCell]) -> Changes {
+    type Key<'a> = (IsoWeek, &'a str, &'a str, &'a str);
+    fn key(c: &WeekCell) -> Key<'_> {
+        (c.week, &c.carrier, &c.service, &c.terminal)
+    }
+    let before: BTreeMap<Key, &WeekCell> = before.iter().map(|c| (key(c), c)).collect();
+    let after: BTreeMap<Key, &WeekCell> = after.iter().map(|c| (key(c), c)).collect();
+    let mut out = Changes::default();
+    let mut add = Vec::new();
+    for (k, b) in &before {
+        let (left, shorter) = match after.get(k) {
+            Some(a) => (a.berthed < b.berthed, a.max_wait_tenths < b.max_wait_tenths),
+            None => (true, true),
+        };
+        if left || shorter {
+            out.recount.insert(k.0);
+        }
+    }
+    for (k, a) in &after {
+        let d = match before.get(k) {
+            None => (*a).clone(),
+            Some(b) => WeekCell {
+                berthed: a.berthed - b.berthed,
+                scored: a.scored - b.scored,
+                on_time: a.on_time - b.on_time,
+                delay_minutes: a.delay_minutes - b.delay_minutes,
+                anchored: a.anchored - b.anchored,
+                wait_tenths: a.wait_tenths - b.wait_tenths,
+                max_wait_tenths: a.max_wait_tenths,
+                ..(*a).clone()
+            },
+        };
+        let unchanged = before.get(k).is_some_and(|b| {
+            [
+                d.berthed,
+                d.scored,
+                d.on_time,
+                d.delay_minutes,
+                d.anchored,
+                d.wait_tenths,
+            ] == [0; 6]
+                && a.max_wait_tenths == b.max_wait_tenths
+        });
+        if !unchanged {
+            add.push(d);
+        }
+    }
+    out.add = add
+        .into_iter()
+        .filter(|c| !out.recount.contains(&c.week))
+        .collect();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::Duration;
+    use proptest::prelude::*;
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
@@ -223,6 +294,176 @@ mod tests {
         let by_week = sum_by(&la, |c| c.week);
         assert_eq!(by_week.len(), 1);
         assert_eq!((by_week[0].1.berthed, by_week[0].1.delay_minutes), (2, 90));
+    }
+
+    /// A call as the property tests vary it: offsets in hours from 2 November 2026.
+    #[derive(Clone, Debug)]
+    struct Call {
+        carrier: &'static str,
+        terminal: Option<&'static str>,
+        omitted: bool,
+        planned: Option<i64>,
+        wait: Option<i64>,
+        berth: Option<i64>,
+    }
+
+    fn berth_of(c: &Call) -> Berth<'_> {
+        let hour = |h: i64| at(2, 0) + Duration::hours(h);
+        let berth = c.berth.map(hour);
+        Berth {
+            carrier: c.carrier,
+            service: c.carrier,
+            terminal: c.terminal,
+            omitted: c.omitted,
+            planned_arrival: c.planned.map(hour),
+            actual_anchorage_arrival: berth.zip(c.wait).map(|(b, w)| b - Duration::minutes(w)),
+            actual_berth_arrival: berth,
+        }
+    }
+
+    fn call_strategy() -> impl Strategy<Value = Call> {
+        (
+            prop::sample::select(vec!["A", "B"]),
+            prop::sample::select(vec![None, Some("T1")]),
+            any::<bool>(),
+            prop::option::of(0i64..24 * 21),
+            prop::option::of(0i64..3000),
+            prop::option::weighted(0.8, 0i64..24 * 21),
+        )
+            .prop_map(|(carrier, terminal, omitted, planned, wait, berth)| Call {
+                carrier,
+                terminal,
+                omitted,
+                planned,
+                wait,
+                berth,
+            })
+    }
+
+    fn all_cells(calls: &[Call]) -> Vec<WeekCell> {
+        cells_of(calls.iter().map(berth_of), DateTime::<Utc>::MAX_UTC, &Utc)
+    }
+
+    /// What the store does with [`Changes`]: differences added (a new cell stored as it is),
+    /// recounted weeks' cells replaced by those counted from `calls`.
+    fn apply(stored: Vec<WeekCell>, changes: &Changes, calls: &[Call]) -> Vec<WeekCell> {
+        let key = |c: &WeekCell| {
+            (
+                c.week,
+                c.carrier.clone(),
+                c.service.clone(),
+                c.terminal.clone(),
+            )
+        };
+        let mut out: BTreeMap<_, WeekCell> = stored
+            .into_iter()
+            .filter(|c| !changes.recount.contains(&c.week))
+            .map(|c| (key(&c), c))
+            .collect();
+        for d in &changes.add {
+            out.entry(key(d))
+                .and_modify(|c| c.add(d))
+                .or_insert_with(|| d.clone());
+        }
+        for c in all_cells(calls)
+            .into_iter()
+            .filter(|c| changes.recount.contains(&c.week))
+        {
+            out.insert(key(&c), c);
+        }
+        out.into_values().collect()
+    }
+
+    proptest::proptest! {
+        /// Adding a write's differences to the stored cells, and counting its recounted weeks
+        /// again, gives the cells of all calls counted from scratch.
+        #[test]
+        fn stored_cells_plus_a_writes_changes_are_the_cells_counted_again(
+            calls in prop::collection::vec(call_strategy(), 0..30),
+            rewritten in prop::collection::vec((any::<prop::sample::Index>(), call_strategy()), 0..8),
+            added in prop::collection::vec(call_strategy(), 0..5),
+        ) {
+            let mut now = calls.clone();
+            let mut written = Vec::new();
+            for (i, new) in rewritten {
+                if !now.is_empty() {
+                    let i = i.index(now.len());
+                    written.push(i);
+                    now[i] = new;
+                }
+            }
+            written.sort_unstable();
+            written.dedup();
+            let before: Vec<Call> = written.iter().map(|&i| calls[i].clone()).collect();
+            let mut after: Vec<Call> = written.iter().map(|&i| now[i].clone()).collect();
+            after.extend(added.iter().cloned());
+            now.extend(added);
+            let changes = changes(&all_cells(&before), &all_cells(&after));
+            prop_assert_eq!(apply(all_cells(&calls), &changes, &now), all_cells(&now));
+        }
+    }
+
+    #[test]
+    fn new_berths_and_longer_waits_are_added_and_a_shorter_wait_is_recounted() {
+        let call = Call {
+            carrier: "A",
+            terminal: None,
+            omitted: false,
+            planned: Some(0),
+            wait: Some(60),
+            berth: Some(2),
+        };
+        let longer = Call {
+            wait: Some(120),
+            ..call.clone()
+        };
+        let fresh = changes(&[], &all_cells(std::slice::from_ref(&call)));
+        assert!(fresh.recount.is_empty());
+        assert_eq!(fresh.add, all_cells(std::slice::from_ref(&call)));
+        let up = changes(
+            &all_cells(std::slice::from_ref(&call)),
+            &all_cells(std::slice::from_ref(&longer)),
+        );
+        assert!(up.recount.is_empty());
+        assert_eq!(
+            (
+                up.add[0].berthed,
+                up.add[0].wait_tenths,
+                up.add[0].max_wait_tenths
+            ),
+            (0, 10, 20)
+        );
+        let unchanged = changes(
+            &all_cells(std::slice::from_ref(&call)),
+            &all_cells(std::slice::from_ref(&call)),
+        );
+        assert_eq!(
+            unchanged,
+            Changes::default(),
+            "re-sent events change nothing"
+        );
+        let down = changes(
+            &all_cells(std::slice::from_ref(&longer)),
+            &all_cells(std::slice::from_ref(&call)),
+        );
+        assert_eq!(down.recount.len(), 1);
+        assert!(down.add.is_empty());
+        let moved = Call {
+            berth: Some(24 * 8),
+            ..call.clone()
+        };
+        let across = changes(
+            &all_cells(std::slice::from_ref(&call)),
+            &all_cells(std::slice::from_ref(&moved)),
+        );
+        assert_eq!(
+            (
+                across.recount.iter().map(|w| w.week).collect::<Vec<_>>(),
+                across.add.len()
+            ),
+            (vec![45], 1),
+            "the week it left is counted again, the one it joined gets the call"
+        );
     }
 
     #[test]

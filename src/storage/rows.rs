@@ -427,12 +427,13 @@ impl From<CallWeekRow> for crate::domain::rollup::WeekCell {
     }
 }
 
-pub const BERTH_COLUMNS: &str = "carrier_code, service_code, terminal_code, omitted, \
-    planned_arrival, actual_anchorage_arrival, actual_berth_arrival";
+pub const BERTH_COLUMNS: &str = "port_locode, carrier_code, service_code, terminal_code, \
+    omitted, planned_arrival, actual_anchorage_arrival, actual_berth_arrival";
 
 /// What the weekly rollups read of a call (see `domain::rollup::Berth`).
 #[derive(sqlx::FromRow)]
 pub struct BerthRow {
+    pub port_locode: String,
     carrier_code: String,
     service_code: String,
     terminal_code: Option<String>,

@@ -186,99 +186,137 @@ macro_rules! sql_store {
             Ok(())
         }
 
-        /// Where those of `call_refs` that have berthed did: the rollup weeks they count in.
-        async fn berths_of(
-            tx: &mut sqlx::Transaction<'static, $db>,
-            call_refs: &[&str],
-        ) -> Result<Vec<(String, DateTime<Utc>)>> {
+        /// What the weekly rollups need of the calls `call_refs` as they stand in `tx` (calls
+        /// without a berth arrival left out).
+        async fn berths_of(tx: &mut sqlx::Transaction<'static, $db>, call_refs: &[&str]) -> Result<Vec<BerthRow>> {
             let mut out = Vec::new();
             for chunk in call_refs.chunks(CHUNK_ROWS) {
                 let mut q = in_list(
-                    "SELECT port_locode, actual_berth_arrival FROM port_calls \
-                     WHERE actual_berth_arrival IS NOT NULL AND call_ref IN (",
+                    format!(
+                        "SELECT {BERTH_COLUMNS} FROM port_calls \
+                         WHERE actual_berth_arrival IS NOT NULL AND call_ref IN ("
+                    ),
                     chunk,
                 );
-                let rows: Vec<(String, DateTime<Utc>)> = q.build_query_as().fetch_all(&mut **tx).await?;
+                let rows: Vec<BerthRow> = q.build_query_as().fetch_all(&mut **tx).await?;
                 out.extend(rows);
             }
             Ok(out)
         }
 
-        /// Computes again the weekly rollup cells of every week a berth in `berths` falls in
-        /// (port, berth arrival), from the calls as they are now in `tx`: the rollups change in
-        /// the transaction of the write that changed the calls.
-        async fn refresh_call_weeks(
+        /// A port's time zone (UTC when it names none the store knows).
+        async fn zone_of(tx: &mut sqlx::Transaction<'static, $db>, port: &str) -> Result<chrono_tz::Tz> {
+            let zone: Option<String> = sqlx::query_scalar("SELECT time_zone FROM ports WHERE locode = $1")
+                .bind(port)
+                .fetch_optional(&mut **tx)
+                .await?;
+            Ok(zone.and_then(|z| z.parse().ok()).unwrap_or(chrono_tz::UTC))
+        }
+
+        /// Brings the weekly rollups up to date with a write, in its transaction: `before` and
+        /// `after` are what `berths_of` read of the written calls before and after it. Most
+        /// writes only add to cells (`domain::rollup::changes`); the weeks a call left, or
+        /// where a wait got shorter, are counted again from their calls.
+        async fn follow_berths(
             tx: &mut sqlx::Transaction<'static, $db>,
-            berths: Vec<(String, DateTime<Utc>)>,
+            before: Vec<BerthRow>,
+            after: Vec<BerthRow>,
+        ) -> Result<()> {
+            use crate::domain::indicator::week_start_utc;
+            use crate::domain::rollup::{cells_of, changes};
+            let mut by_port: BTreeMap<&str, (Vec<&BerthRow>, Vec<&BerthRow>)> = BTreeMap::new();
+            for r in &before {
+                by_port.entry(&r.port_locode).or_default().0.push(r);
+            }
+            for r in &after {
+                by_port.entry(&r.port_locode).or_default().1.push(r);
+            }
+            for (port, (before, after)) in by_port {
+                let tz = zone_of(tx, port).await?;
+                let cells = |rows: Vec<&BerthRow>| cells_of(rows.into_iter().map(Into::into), DateTime::<Utc>::MAX_UTC, &tz);
+                let changes = changes(&cells(before), &cells(after));
+                let head = format!("INSERT INTO call_weeks (port_locode, week_start, {CALL_WEEK_COLUMNS}) ");
+                let tail = " ON CONFLICT (port_locode, week_start, carrier_code, service_code, terminal_code) \
+                    DO UPDATE SET berthed = call_weeks.berthed + excluded.berthed, \
+                    scored = call_weeks.scored + excluded.scored, \
+                    on_time = call_weeks.on_time + excluded.on_time, \
+                    delay_minutes = call_weeks.delay_minutes + excluded.delay_minutes, \
+                    anchored = call_weeks.anchored + excluded.anchored, \
+                    wait_tenths = call_weeks.wait_tenths + excluded.wait_tenths, \
+                    max_wait_tenths = CASE WHEN excluded.max_wait_tenths > call_weeks.max_wait_tenths \
+                    THEN excluded.max_wait_tenths ELSE call_weeks.max_wait_tenths END";
+                insert_rows(tx, &head, &changes.add, tail, |b, c| bind_cell(b, port, week_start_utc(c.week, &tz), c)).await?;
+                recount_weeks(tx, port, &tz, changes.recount).await?;
+            }
+            Ok(())
+        }
+
+        /// A cell's values, in `port_locode, week_start, CALL_WEEK_COLUMNS` order.
+        fn bind_cell<'a>(
+            mut b: Separated<'_, 'a, $db, &'static str>,
+            port: &'a str,
+            week_start: DateTime<Utc>,
+            c: &'a crate::domain::rollup::WeekCell,
+        ) {
+            b.push_bind(port)
+                .push_bind(week_start)
+                .push_bind(c.week.year)
+                .push_bind(c.week.week as i32)
+                .push_bind(&c.carrier)
+                .push_bind(&c.service)
+                .push_bind(&c.terminal)
+                .push_bind(c.berthed)
+                .push_bind(c.scored)
+                .push_bind(c.on_time)
+                .push_bind(c.delay_minutes)
+                .push_bind(c.anchored)
+                .push_bind(c.wait_tenths)
+                .push_bind(c.max_wait_tenths);
+        }
+
+        /// Counts the cells of `weeks` of `port` again from the calls as they are now in `tx`.
+        async fn recount_weeks(
+            tx: &mut sqlx::Transaction<'static, $db>,
+            port: &str,
+            tz: &chrono_tz::Tz,
+            weeks: std::collections::BTreeSet<crate::domain::IsoWeek>,
         ) -> Result<()> {
             use crate::domain::indicator::week_start_utc;
             use crate::domain::rollup::{cells_of, WeekCell};
             use crate::domain::IsoWeek;
-            let mut by_port: BTreeMap<String, Vec<DateTime<Utc>>> = BTreeMap::new();
-            for (port, at) in berths {
-                by_port.entry(port).or_default().push(at);
+            // Runs of nearby weeks, each read in one range.
+            let mut runs: Vec<Vec<IsoWeek>> = Vec::new();
+            for w in weeks {
+                match runs.last_mut() {
+                    Some(run) if (w.start() - run[run.len() - 1].start()).num_weeks() <= 4 => run.push(w),
+                    _ => runs.push(vec![w]),
+                }
             }
-            for (port, times) in by_port {
-                let zone: Option<String> = sqlx::query_scalar("SELECT time_zone FROM ports WHERE locode = $1")
-                    .bind(&port)
-                    .fetch_optional(&mut **tx)
-                    .await?;
-                let tz: chrono_tz::Tz = zone.and_then(|z| z.parse().ok()).unwrap_or(chrono_tz::UTC);
-                let weeks: std::collections::BTreeSet<IsoWeek> = times
-                    .iter()
-                    .map(|t| IsoWeek::of(t.with_timezone(&tz).date_naive()))
+            for run in runs {
+                let from = week_start_utc(run[0], tz);
+                let to = week_start_utc(run[run.len() - 1].offset(1), tz);
+                let sql = format!(
+                    "SELECT {BERTH_COLUMNS} FROM port_calls WHERE port_locode = $1 \
+                     AND actual_berth_arrival >= $2 AND actual_berth_arrival < $3"
+                );
+                let rows: Vec<BerthRow> = sqlx::query_as(&sql).bind(port).bind(from).bind(to).fetch_all(&mut **tx).await?;
+                let fresh: Vec<WeekCell> = cells_of(rows.iter().map(Into::into), DateTime::<Utc>::MAX_UTC, tz)
+                    .into_iter()
+                    .filter(|c| run.contains(&c.week))
                     .collect();
-                // Runs of nearby weeks, each read in one range.
-                let mut runs: Vec<Vec<IsoWeek>> = Vec::new();
-                for w in weeks {
-                    match runs.last_mut() {
-                        Some(run) if (w.start() - run[run.len() - 1].start()).num_weeks() <= 4 => run.push(w),
-                        _ => runs.push(vec![w]),
+                let starts: Vec<DateTime<Utc>> = run.iter().map(|w| week_start_utc(*w, tz)).collect();
+                for chunk in starts.chunks(CHUNK_ROWS) {
+                    let mut q = QueryBuilder::<$db>::new("DELETE FROM call_weeks WHERE port_locode = ");
+                    q.push_bind(port).push(" AND week_start IN (");
+                    let mut list = q.separated(", ");
+                    for s in chunk {
+                        list.push_bind(*s);
                     }
+                    q.push(")");
+                    q.build().execute(&mut **tx).await?;
                 }
-                for run in runs {
-                    let from = week_start_utc(run[0], &tz);
-                    let to = week_start_utc(run[run.len() - 1].offset(1), &tz);
-                    let sql = format!(
-                        "SELECT {BERTH_COLUMNS} FROM port_calls WHERE port_locode = $1 \
-                         AND actual_berth_arrival >= $2 AND actual_berth_arrival < $3"
-                    );
-                    let rows: Vec<BerthRow> =
-                        sqlx::query_as(&sql).bind(&port).bind(from).bind(to).fetch_all(&mut **tx).await?;
-                    let fresh: Vec<WeekCell> = cells_of(rows.iter().map(Into::into), DateTime::<Utc>::MAX_UTC, &tz)
-                        .into_iter()
-                        .filter(|c| run.contains(&c.week))
-                        .collect();
-                    let starts: Vec<DateTime<Utc>> = run.iter().map(|w| week_start_utc(*w, &tz)).collect();
-                    for chunk in starts.chunks(CHUNK_ROWS) {
-                        let mut q = QueryBuilder::<$db>::new("DELETE FROM call_weeks WHERE port_locode = ");
-                        q.push_bind(&port).push(" AND week_start IN (");
-                        let mut list = q.separated(", ");
-                        for s in chunk {
-                            list.push_bind(*s);
-                        }
-                        q.push(")");
-                        q.build().execute(&mut **tx).await?;
-                    }
-                    let head = format!("INSERT INTO call_weeks (port_locode, week_start, {CALL_WEEK_COLUMNS}) ");
-                    insert_rows(tx, &head, &fresh, "", |mut b, c| {
-                        b.push_bind(&port)
-                            .push_bind(week_start_utc(c.week, &tz))
-                            .push_bind(c.week.year)
-                            .push_bind(c.week.week as i32)
-                            .push_bind(&c.carrier)
-                            .push_bind(&c.service)
-                            .push_bind(&c.terminal)
-                            .push_bind(c.berthed)
-                            .push_bind(c.scored)
-                            .push_bind(c.on_time)
-                            .push_bind(c.delay_minutes)
-                            .push_bind(c.anchored)
-                            .push_bind(c.wait_tenths)
-                            .push_bind(c.max_wait_tenths);
-                    })
-                    .await?;
-                }
+                let head = format!("INSERT INTO call_weeks (port_locode, week_start, {CALL_WEEK_COLUMNS}) ");
+                insert_rows(tx, &head, &fresh, "", |b, c| bind_cell(b, port, week_start_utc(c.week, tz), c)).await?;
             }
             Ok(())
         }
@@ -492,11 +530,11 @@ macro_rules! sql_store {
             async fn write_batch(&self, batch: &Batch) -> Result<()> {
                 let mut tx = self.begin_write().await?;
                 let refs: Vec<&str> = batch.port_calls.iter().map(|c| c.call_ref.as_str()).collect();
-                let mut berths = berths_of(&mut tx, &refs).await?;
+                let before = berths_of(&mut tx, &refs).await?;
                 write_rows(&mut tx, batch, None).await?;
                 insert_events(&mut tx, &batch.events).await?;
-                berths.extend(berths_of(&mut tx, &refs).await?);
-                refresh_call_weeks(&mut tx, berths).await?;
+                let after = berths_of(&mut tx, &refs).await?;
+                follow_berths(&mut tx, before, after).await?;
                 bump_version(&mut tx).await?;
 
                 let head = format!("INSERT INTO monthly_stats ({STATS_COLUMNS}, updated_at) ");
@@ -558,7 +596,7 @@ macro_rules! sql_store {
                 refs.extend(calls.port_calls.iter().map(|c| c.call_ref.as_str()));
                 refs.sort_unstable();
                 refs.dedup();
-                let mut berths = berths_of(&mut tx, &refs).await?;
+                let berths_before = berths_of(&mut tx, &refs).await?;
                 write_rows(&mut tx, calls, Some(existing)).await?;
 
                 // Insert in chunks. A chunk that added anything has its calls folded again; a
@@ -638,8 +676,8 @@ macro_rules! sql_store {
                     );
                     q.build().execute(&mut *tx).await?;
                 }
-                berths.extend(berths_of(&mut tx, &refs).await?);
-                refresh_call_weeks(&mut tx, berths).await?;
+                let after = berths_of(&mut tx, &refs).await?;
+                follow_berths(&mut tx, berths_before, after).await?;
                 bump_version(&mut tx).await?;
                 tx.commit().await?;
                 Ok(outcome)
@@ -761,14 +799,19 @@ macro_rules! sql_store {
                 .await?;
                 for port in &empty {
                     let mut tx = self.begin_write().await?;
-                    let berths: Vec<(String, DateTime<Utc>)> = sqlx::query_as(
-                        "SELECT port_locode, actual_berth_arrival FROM port_calls \
+                    let berths: Vec<DateTime<Utc>> = sqlx::query_scalar(
+                        "SELECT actual_berth_arrival FROM port_calls \
                          WHERE port_locode = $1 AND actual_berth_arrival IS NOT NULL",
                     )
                     .bind(port)
                     .fetch_all(&mut *tx)
                     .await?;
-                    refresh_call_weeks(&mut tx, berths).await?;
+                    let tz = zone_of(&mut tx, port).await?;
+                    let weeks = berths
+                        .iter()
+                        .map(|t| crate::domain::IsoWeek::of(t.with_timezone(&tz).date_naive()))
+                        .collect();
+                    recount_weeks(&mut tx, port, &tz, weeks).await?;
                     tx.commit().await?;
                 }
                 Ok(empty.len())
