@@ -8,8 +8,12 @@ n=${1:-1000000}
 http_n=${2:-200000}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-cargo build --release --features ssr --bin portsignal
-bin=target/release/portsignal
+# PORTSIGNAL_BENCH_BIN measures another build (say an earlier commit's) on the same machine.
+bin=${PORTSIGNAL_BENCH_BIN:-}
+if [ -z "$bin" ]; then
+  cargo build --release --features ssr --bin portsignal
+  bin=target/release/portsignal
+fi
 python3 bench/jit_events.py "$n" > "$work/events.jsonl"
 head -n "$http_n" "$work/events.jsonl" > "$work/http.jsonl"
 
