@@ -51,7 +51,7 @@ pub async fn berthed_cells(
 ) -> Result<Vec<Vec<crate::domain::rollup::WeekCell>>, AppError> {
     use crate::domain::indicator::week_start_utc;
     use crate::domain::IsoWeek;
-    let local = |t: DateTime<Utc>| IsoWeek::of(t.with_timezone(tz).date_naive());
+    let local = |t: DateTime<Utc>| IsoWeek::at(t, tz);
     let first = week_start_utc(local(now - chrono::Duration::weeks(i64::from(weeks))), tz);
     let current = week_start_utc(local(now), tz);
     let this_week = store.port_calls_berthed(port, current, now).await?;

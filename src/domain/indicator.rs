@@ -32,7 +32,7 @@ pub fn volumes_by_week<Tz: TimeZone>(calls: &[PortCall], tz: &Tz) -> HashMap<Iso
         let Some(arrival) = call.times.best_arrival() else {
             continue;
         };
-        let week = IsoWeek::of(arrival.with_timezone(tz).date_naive());
+        let week = IsoWeek::at(arrival, tz);
         let v = weeks.entry(week).or_default();
         v.import_teu += call.best_discharge_teu();
         v.vessels += 1;

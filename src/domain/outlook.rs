@@ -372,9 +372,9 @@ pub fn weekly_outlook<Tz: TimeZone>(
     weeks: usize,
     seed: u64,
 ) -> Vec<WeekBand> {
-    let first = IsoWeek::of(as_of.with_timezone(tz).date_naive());
+    let first = IsoWeek::at(as_of, tz);
     let week_index = |at: DateTime<Utc>| {
-        let w = IsoWeek::of(at.with_timezone(tz).date_naive());
+        let w = IsoWeek::at(at, tz);
         let offset = (w.start() - first.start()).num_days().div_euclid(7);
         usize::try_from(offset).ok().filter(|i| *i < weeks)
     };

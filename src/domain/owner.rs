@@ -31,7 +31,7 @@ pub fn weekly_by_terminal<Tz: TimeZone>(
                 let Some(arrival) = call.times.best_arrival() else {
                     continue;
                 };
-                if IsoWeek::of(arrival.with_timezone(tz).date_naive()) != week {
+                if IsoWeek::at(arrival, tz) != week {
                     continue;
                 }
                 vessels += 1;

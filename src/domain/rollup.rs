@@ -46,6 +46,20 @@ impl WeekCell {
         self.wait_tenths += other.wait_tenths;
         self.max_wait_tenths = self.max_wait_tenths.max(other.max_wait_tenths);
     }
+
+    /// This cell's counts and sums less `other`'s; the longest wait stays this cell's (a
+    /// longest wait cannot be taken back).
+    pub fn less(&self, other: &WeekCell) -> WeekCell {
+        WeekCell {
+            berthed: self.berthed - other.berthed,
+            scored: self.scored - other.scored,
+            on_time: self.on_time - other.on_time,
+            delay_minutes: self.delay_minutes - other.delay_minutes,
+            anchored: self.anchored - other.anchored,
+            wait_tenths: self.wait_tenths - other.wait_tenths,
+            ..self.clone()
+        }
+    }
 }
 
 /// A wait of `minutes`, in tenths of an hour, rounded half up.
@@ -96,7 +110,7 @@ pub fn cells_of<'a, Tz: TimeZone>(
         let Some(berth) = c.actual_berth_arrival.filter(|b| *b <= now) else {
             continue;
         };
-        let week = IsoWeek::of(berth.with_timezone(tz).date_naive());
+        let week = IsoWeek::at(berth, tz);
         let terminal = c.terminal.unwrap_or("");
         let cell = out
             .entry((week, c.carrier, c.service, terminal))
@@ -178,32 +192,10 @@ pub fn changes(before: &[WeekCell], after: &[WeekCell]) -> Changes {
         }
     }
     for (k, a) in &after {
-        let d = match before.get(k) {
-            None => (*a).clone(),
-            Some(b) => WeekCell {
-                berthed: a.berthed - b.berthed,
-                scored: a.scored - b.scored,
-                on_time: a.on_time - b.on_time,
-                delay_minutes: a.delay_minutes - b.delay_minutes,
-                anchored: a.anchored - b.anchored,
-                wait_tenths: a.wait_tenths - b.wait_tenths,
-                max_wait_tenths: a.max_wait_tenths,
-                ..(*a).clone()
-            },
-        };
-        let unchanged = before.get(k).is_some_and(|b| {
-            [
-                d.berthed,
-                d.scored,
-                d.on_time,
-                d.delay_minutes,
-                d.anchored,
-                d.wait_tenths,
-            ] == [0; 6]
-                && a.max_wait_tenths == b.max_wait_tenths
-        });
-        if !unchanged {
-            add.push(d);
+        match before.get(k) {
+            None => add.push((*a).clone()),
+            Some(b) if a != b => add.push(a.less(b)),
+            Some(_) => {}
         }
     }
     out.add = add

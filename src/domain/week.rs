@@ -18,6 +18,11 @@ impl IsoWeek {
         }
     }
 
+    /// The week `instant` falls in, on the calendar of `tz`.
+    pub fn at<Tz: chrono::TimeZone>(instant: chrono::DateTime<chrono::Utc>, tz: &Tz) -> Self {
+        IsoWeek::of(instant.with_timezone(tz).date_naive())
+    }
+
     /// Monday of the week.
     pub fn start(self) -> NaiveDate {
         NaiveDate::from_isoywd_opt(self.year, self.week, Weekday::Mon)

@@ -383,8 +383,8 @@ pub async fn accuracy(
     let mut week_actuals = HashMap::new();
     if let Some(from) = weekly.iter().map(|f| f.as_of).min() {
         // The first week not yet scored: the one holding `now - SCORE_AFTER`.
-        let this_week = IsoWeek::of((now - SCORE_AFTER).with_timezone(&tz).date_naive());
-        let from = week_start_utc(IsoWeek::of(from.with_timezone(&tz).date_naive()), &tz);
+        let this_week = IsoWeek::at(now - SCORE_AFTER, &tz);
+        let from = week_start_utc(IsoWeek::at(from, &tz), &tz);
         let to = week_start_utc(this_week, &tz);
         let arrived: Vec<_> = store
             .port_calls_arriving(&locode, from, to)

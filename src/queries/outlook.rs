@@ -195,7 +195,7 @@ type Window = (DateTime<Utc>, DateTime<Utc>);
 /// The calls an outlook as of `as_of` reads: the weeks shown, what came before to learn from,
 /// and what is late enough to still be coming.
 fn windows(as_of: DateTime<Utc>, weeks: usize, tz: &chrono_tz::Tz) -> (Window, Window) {
-    let first = IsoWeek::of(as_of.with_timezone(tz).date_naive());
+    let first = IsoWeek::at(as_of, tz);
     let end = week_start_utc(first.offset(weeks as i64), tz);
     let year_ago_from = week_start_utc(first.year_earlier(), tz);
     (
@@ -262,7 +262,7 @@ impl OutlookData {
     pub fn at(&self, as_of: DateTime<Utc>, weeks: usize) -> WeeklyOutlook {
         let tz = self.tz;
         let capacity = &self.capacity;
-        let first = IsoWeek::of(as_of.with_timezone(&tz).date_naive());
+        let first = IsoWeek::at(as_of, &tz);
         let (main, year_ago_window) = windows(as_of, weeks, &tz);
         let calls: Vec<PortCall> = arriving(&self.calls, main).into_iter().cloned().collect();
         let none = Vec::new();
@@ -326,10 +326,7 @@ impl OutlookData {
                     b.vessels += f64::from(volume.vessels);
                     let week = b.week;
                     let in_week = |c: &&PortCall| {
-                        c.times
-                            .actual_berth_arrival
-                            .map(|a| IsoWeek::of(a.with_timezone(&tz).date_naive()))
-                            == Some(week)
+                        c.times.actual_berth_arrival.map(|a| IsoWeek::at(a, &tz)) == Some(week)
                     };
                     let mut rail = 0.0;
                     for c in arrived.iter().filter(in_week) {

@@ -48,7 +48,7 @@ pub async fn owner(
         .as_ref()
         .map(|o| o.follows.clone())
         .unwrap_or_default();
-    let first = IsoWeek::of(now.with_timezone(&tz).date_naive());
+    let first = IsoWeek::at(now, &tz);
     let weeks: Vec<IsoWeek> = (0..WEEKS).map(|i| first.offset(i)).collect();
     let calls = store
         .port_calls_arriving(

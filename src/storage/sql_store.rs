@@ -809,7 +809,7 @@ macro_rules! sql_store {
                     let tz = zone_of(&mut tx, port).await?;
                     let weeks = berths
                         .iter()
-                        .map(|t| crate::domain::IsoWeek::of(t.with_timezone(&tz).date_naive()))
+                        .map(|t| crate::domain::IsoWeek::at(*t, &tz))
                         .collect();
                     recount_weeks(&mut tx, port, &tz, weeks).await?;
                     tx.commit().await?;
