@@ -36,6 +36,12 @@ impl SqliteStore {
             .foreign_keys(true);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            // A connection still inside a transaction nobody owns would hold the database's
+            // write lock for good: close it (closing rolls back) and open a fresh one. See
+            // `begin_write` for how that happened; this is the net under it.
+            .before_acquire(|conn, _| {
+                Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) })
+            })
             .connect_with(options.clone())
             .await
             .map_err(connect_err)?;
@@ -87,9 +93,61 @@ impl SqliteStore {
         &self.readers
     }
 
+    /// sqlx 0.8.6 runs `BEGIN IMMEDIATE` and only then, at a second await, makes the guard that
+    /// rolls back on drop. A caller dropped between the two (a browser that went away
+    /// mid-request) left the writer inside a transaction nobody owned, holding the write lock:
+    /// every later write failed ("begin_with at non-zero transaction depth"), and the CLI beside
+    /// the server found the database locked. In a task of its own the begin always finishes; if
+    /// the caller has gone, the finished transaction is dropped there, and rolled back.
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
-        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+        let writer = self.writer.clone();
+        match tokio::spawn(async move { writer.begin_with("BEGIN IMMEDIATE").await }).await {
+            Ok(begun) => Ok(begun?),
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            // Only a runtime shutting down cancels the task.
+            Err(_) => Err(sqlx::Error::PoolClosed.into()),
+        }
     }
 }
 
 crate::storage::sql_store::sql_store!(SqliteStore, Sqlite, Backend::Sqlite);
+
+#[cfg(test)]
+mod tests {
+    use super::SqliteStore;
+    use crate::domain::Port;
+    use crate::storage::{Batch, Storage};
+
+    fn port() -> Batch {
+        Batch {
+            ports: vec![Port {
+                locode: "USLAX".into(),
+                name: "Los Angeles".into(),
+                time_zone: "America/Los_Angeles".into(),
+            }],
+            ..Batch::default()
+        }
+    }
+
+    /// The net under `begin_write`: a writer connection given back inside a transaction that
+    /// nobody owns (as a begin dropped half-way left it) is closed, not handed out again.
+    #[tokio::test]
+    async fn a_connection_left_inside_a_transaction_is_not_used_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = SqliteStore::open(&url).await.unwrap();
+        {
+            let mut conn = store.writer.acquire().await.unwrap();
+            let orphan = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE")
+                .await
+                .unwrap();
+            std::mem::forget(orphan);
+            assert!(sqlx::Connection::is_in_transaction(&*conn));
+        }
+        store.write_batch(&port()).await.unwrap();
+        // Nobody holds the write lock either: another store on the file writes too.
+        let other = SqliteStore::open(&url).await.unwrap();
+        other.write_batch(&port()).await.unwrap();
+        assert_eq!(store.ports().await.unwrap().len(), 1);
+    }
+}
