@@ -95,6 +95,7 @@ contract!(
     accounts_organisations_sessions_and_login_failures,
     watchlists_visits_and_shift_patterns,
     weekly_rollups_follow_every_write,
+    writers_on_several_instances_keep_the_rollups_true,
     the_arrivals_list_is_cut_by_the_database_as_the_domain_says,
 );
 
@@ -1499,6 +1500,58 @@ async fn weekly_rollups_follow_every_write(open: Opener) {
     );
     // A database whose rollups are there has none to fill.
     assert_eq!(store.fill_call_weeks().await.unwrap(), 0);
+}
+
+/// Several instances (each its own store, as several servers on one PostgreSQL) write the
+/// same port's weeks at once: they rewrite the same calls with other berths, send the same new
+/// calls, and shorten waits with later anchorage arrivals (a week counted again). The rollups
+/// still equal the calls after every round.
+async fn writers_on_several_instances_keep_the_rollups_true(open: Opener) {
+    use Classifier::*;
+    use EventType::*;
+    use FacilityType::*;
+    let mut stores = Vec::new();
+    for _ in 0..4 {
+        stores.push(open().await);
+    }
+    stores[0].write_batch(&reference()).await.unwrap();
+    for round in 0..6u32 {
+        let writers = stores.iter().enumerate().map(|(i, store)| {
+            let store = store.clone();
+            let i = i as u32;
+            tokio::spawn(async move {
+                let mut batch = reference();
+                for k in 0..8u32 {
+                    for r in [format!("K{k}"), format!("N{round}-{k}")] {
+                        let mut c = call(&r, t(8, 0), 1000.0);
+                        let day = 8 + (i + round + k) % 8;
+                        c.times.actual_anchorage_arrival = Some(t(day, 0));
+                        c.times.actual_berth_arrival = Some(t(day, 4 + i + k));
+                        batch.port_calls.push(c);
+                    }
+                }
+                batch.port_calls.sort_by(|a, b| a.call_ref.cmp(&b.call_ref));
+                store.write_batch(&batch).await.unwrap();
+                // A later anchorage arrival shortens one call's wait.
+                let k = (i + round) % 8;
+                let c = batch
+                    .port_calls
+                    .iter()
+                    .find(|c| c.call_ref == format!("K{k}"));
+                let berth = c.unwrap().times.actual_berth_arrival.unwrap();
+                let at = berth - Duration::hours(1);
+                let shorter = [event(&format!("K{k}"), Act, Arri, Anch, at, at)];
+                store
+                    .record_events(&Batch::default(), Existing::Keep, &shorter)
+                    .await
+                    .unwrap();
+            })
+        });
+        for writer in writers.collect::<Vec<_>>() {
+            writer.await.unwrap();
+        }
+        rollups_match_the_calls(stores[0].as_ref()).await;
+    }
 }
 
 async fn the_arrivals_list_is_cut_by_the_database_as_the_domain_says(open: Opener) {

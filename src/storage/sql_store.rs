@@ -186,6 +186,37 @@ macro_rules! sql_store {
             Ok(())
         }
 
+        /// Serialises the writes that move a port's calls, on PostgreSQL, where several
+        /// instances write at once: each takes the lock of every port it touches (those of
+        /// `incoming` calls and of the stored `call_refs`), in port order, until it commits.
+        /// Without it a write's "before" could be read while another instance was changing
+        /// the same calls or counting the same week again, and the rollups' difference would
+        /// be taken from the wrong base. Writes to different ports still run side by side.
+        /// SQLite needs none: it has one writer.
+        async fn lock_ports<'a>(
+            tx: &mut sqlx::Transaction<'static, $db>,
+            call_refs: &[&str],
+            incoming: impl Iterator<Item = &'a str>,
+        ) -> Result<()> {
+            if !matches!($backend, Backend::Postgres) {
+                return Ok(());
+            }
+            let mut ports: std::collections::BTreeSet<String> = incoming.map(str::to_owned).collect();
+            for chunk in call_refs.chunks(CHUNK_ROWS) {
+                let mut q = in_list("SELECT DISTINCT port_locode FROM port_calls WHERE call_ref IN (", chunk);
+                let stored: Vec<String> = q.build_query_scalar().fetch_all(&mut **tx).await?;
+                ports.extend(stored);
+            }
+            for port in &ports {
+                // The first key names portsignal's port locks ("port" in ASCII).
+                sqlx::query("SELECT pg_advisory_xact_lock(1886351988, hashtext($1))")
+                    .bind(port)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Ok(())
+        }
+
         /// What the weekly rollups need of the calls `call_refs` as they stand in `tx` (calls
         /// without a berth arrival left out).
         async fn berths_of(tx: &mut sqlx::Transaction<'static, $db>, call_refs: &[&str]) -> Result<Vec<BerthRow>> {
@@ -530,6 +561,7 @@ macro_rules! sql_store {
             async fn write_batch(&self, batch: &Batch) -> Result<()> {
                 let mut tx = self.begin_write().await?;
                 let refs: Vec<&str> = batch.port_calls.iter().map(|c| c.call_ref.as_str()).collect();
+                lock_ports(&mut tx, &refs, batch.port_calls.iter().map(|c| c.port.as_str())).await?;
                 let before = berths_of(&mut tx, &refs).await?;
                 write_rows(&mut tx, batch, None).await?;
                 insert_events(&mut tx, &batch.events).await?;
@@ -577,6 +609,11 @@ macro_rules! sql_store {
                     .into_iter()
                     .collect();
                 wanted.sort_unstable();
+                let mut refs: Vec<&str> = wanted.clone();
+                refs.extend(calls.port_calls.iter().map(|c| c.call_ref.as_str()));
+                refs.sort_unstable();
+                refs.dedup();
+                lock_ports(&mut tx, &refs, calls.port_calls.iter().map(|c| c.port.as_str())).await?;
                 let mut before: BTreeMap<String, CallTimes> = BTreeMap::new();
                 for chunk in wanted.chunks(CHUNK_ROWS) {
                     let mut q = in_list(format!(
@@ -592,10 +629,6 @@ macro_rules! sql_store {
                     return Err(StorageError::UnknownPortCall((*unknown).to_owned()));
                 }
                 // Where they berthed before this write, for the rollups.
-                let mut refs: Vec<&str> = wanted.clone();
-                refs.extend(calls.port_calls.iter().map(|c| c.call_ref.as_str()));
-                refs.sort_unstable();
-                refs.dedup();
                 let berths_before = berths_of(&mut tx, &refs).await?;
                 write_rows(&mut tx, calls, Some(existing)).await?;
 
@@ -799,6 +832,7 @@ macro_rules! sql_store {
                 .await?;
                 for port in &empty {
                     let mut tx = self.begin_write().await?;
+                    lock_ports(&mut tx, &[], std::iter::once(port.as_str())).await?;
                     let berths: Vec<DateTime<Utc>> = sqlx::query_scalar(
                         "SELECT actual_berth_arrival FROM port_calls \
                          WHERE port_locode = $1 AND actual_berth_arrival IS NOT NULL",
