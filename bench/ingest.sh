@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Ingestion benchmark (not a test): imports N generated DCSA JIT timestamps with
 # `portsignal import events` into SQLite and into PostgreSQL, then posts a part of them over
-# HTTP in batches of 1,000. Prints events/s for each. Usage: bench/ingest.sh [N] [HTTP_N]
+# HTTP in batches of 1,000, to a server on each. Prints events/s for each. Usage: bench/ingest.sh [N] [HTTP_N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
@@ -33,9 +33,23 @@ url="$pg?options[search_path]=$schema"
 rate "$n" "$(timed "$bin" import events "$work/events.jsonl" --database-url "$url")"
 PGOPTIONS="-c client_min_messages=warning" psql -q "$pg" -c "DROP SCHEMA $schema CASCADE"
 
+# Posts the HTTP part to a server on the store that "$@" names (--data-dir or --database-url).
+http() {
+  "$bin" port add USLAX --name "Los Angeles" --tz America/Los_Angeles "$@" > /dev/null 2>&1
+  local token
+  token=$("$bin" token create --role provider --port USLAX "$@" 2> /dev/null)
+  "$bin" serve "$@" --site-addr 127.0.0.1:3199 --demo-on-empty false > "$work/serve.log" 2>&1 &
+  local server=$!
+  for _ in $(seq 1 50); do curl -fs http://127.0.0.1:3199/healthz > /dev/null && break; sleep 0.2; done
+  python3 bench/post_batches.py "$work/http.jsonl" http://127.0.0.1:3199/dcsa/jit/v1/timestamps "$token" 1000 4
+  kill "$server"
+  wait "$server" 2> /dev/null || true
+}
+
 echo "== HTTP: POST /dcsa/jit/v1/timestamps in batches of 1,000 (SQLite)"
-"$bin" port add USLAX --name "Los Angeles" --tz America/Los_Angeles --data-dir "$work/http" > /dev/null 2>&1
-token=$("$bin" token create --role provider --port USLAX --data-dir "$work/http" 2> /dev/null)
-"$bin" serve --data-dir "$work/http" --site-addr 127.0.0.1:3199 --demo-on-empty false > "$work/serve.log" 2>&1 &
-for _ in $(seq 1 50); do curl -fs http://127.0.0.1:3199/healthz > /dev/null && break; sleep 0.2; done
-python3 bench/post_batches.py "$work/http.jsonl" http://127.0.0.1:3199/dcsa/jit/v1/timestamps "$token" 1000 4
+http --data-dir "$work/http"
+
+echo "== HTTP: the same into PostgreSQL"
+psql -q "$pg" -c "CREATE SCHEMA ${schema}_http"
+http --database-url "$pg?options[search_path]=${schema}_http"
+PGOPTIONS="-c client_min_messages=warning" psql -q "$pg" -c "DROP SCHEMA ${schema}_http CASCADE"
