@@ -3,7 +3,9 @@
 # `portsignal import events` into SQLite and into PostgreSQL, then posts a part of them over
 # HTTP in batches of 1,000, to a server on each. Prints events/s for each. Usage: bench/ingest.sh [N] [HTTP_N]
 set -euo pipefail
+shopt -s inherit_errexit # a failed import stops the script instead of being timed
 cd "$(dirname "$0")/.."
+unset DATABASE_URL # the SQLite runs must not follow one set in the environment
 n=${1:-1000000}
 http_n=${2:-200000}
 work=$(mktemp -d)
@@ -22,7 +24,8 @@ timed() { local start end; start=$(date +%s.%N); "$@" > /dev/null 2>&1; end=$(da
 
 echo "== SQLite: portsignal import events"
 "$bin" port add USLAX --name "Los Angeles" --tz America/Los_Angeles --data-dir "$work/sqlite" > /dev/null 2>&1
-rate "$n" "$(timed "$bin" import events "$work/events.jsonl" --data-dir "$work/sqlite")"
+s=$(timed "$bin" import events "$work/events.jsonl" --data-dir "$work/sqlite")
+rate "$n" "$s"
 
 echo "== PostgreSQL: portsignal import events"
 pg=${PORTSIGNAL_BENCH_PG:-postgres://postgres@127.0.0.1:5432/test}
@@ -30,7 +33,8 @@ schema="bench_$$"
 psql -q "$pg" -c "CREATE SCHEMA $schema"
 url="$pg?options[search_path]=$schema"
 "$bin" port add USLAX --name "Los Angeles" --tz America/Los_Angeles --database-url "$url" > /dev/null 2>&1
-rate "$n" "$(timed "$bin" import events "$work/events.jsonl" --database-url "$url")"
+s=$(timed "$bin" import events "$work/events.jsonl" --database-url "$url")
+rate "$n" "$s"
 PGOPTIONS="-c client_min_messages=warning" psql -q "$pg" -c "DROP SCHEMA $schema CASCADE"
 
 # Posts the HTTP part to a server on the store that "$@" names (--data-dir or --database-url).
@@ -38,7 +42,7 @@ http() {
   "$bin" port add USLAX --name "Los Angeles" --tz America/Los_Angeles "$@" > /dev/null 2>&1
   local token
   token=$("$bin" token create --role provider --port USLAX "$@" 2> /dev/null)
-  "$bin" serve "$@" --site-addr 127.0.0.1:3199 --demo-on-empty false > "$work/serve.log" 2>&1 &
+  "$bin" serve "$@" --site-addr 127.0.0.1:3199 --demo-on-empty false > "$(mktemp "$work/serve-XXXX.log")" 2>&1 &
   local server=$!
   for _ in $(seq 1 50); do curl -fs http://127.0.0.1:3199/healthz > /dev/null && break; sleep 0.2; done
   python3 bench/post_batches.py "$work/http.jsonl" http://127.0.0.1:3199/dcsa/jit/v1/timestamps "$token" 1000 4

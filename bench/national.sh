@@ -4,7 +4,9 @@
 # requests one after another to every page and API read, for the largest and the smallest
 # port; prints a Markdown table of p50 and p95 per path (the issue's aim: p95 < 50 ms),
 # pages both as anonymous visitors get them (kept) and rendered for every request.
-# Usage: bench/national.sh [DATA_DIR] [N]
+# Usage: bench/national.sh [DATA_DIR] [N]. With DATABASE_URL=postgres://host/database (a plain
+# URL, that psql reads too) it measures PostgreSQL: the demo is made into that database if it
+# holds no calls, and DATA_DIR keeps only the logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -12,9 +14,16 @@ data=${1:-target/national}
 n=${2:-40}
 [ -x target/release/portsignal ] && [ -f target/site/pkg/portsignal.wasm ] || cargo leptos build --release
 mkdir -p "$data"
-if ! ls "$data"/*.db > /dev/null 2>&1; then
-  step "generating the national demo into $data (about 4 minutes, 5 GB)"
-  target/release/portsignal demo --scale national --data-dir "$data" --as-of "$(date -u +%Y-%m-%dT%H:00:00Z)"
+if [ -n "${DATABASE_URL:-}" ]; then
+  store=(--database-url "$DATABASE_URL")
+  empty=$([ "$(psql -tAc 'SELECT count(*) FROM port_calls' "$DATABASE_URL" 2> /dev/null || echo 0)" = 0 ] && echo yes || true)
+else
+  store=(--data-dir "$data")
+  empty=$(ls "$data"/*.db > /dev/null 2>&1 || echo yes)
+fi
+if [ -n "$empty" ]; then
+  step "generating the national demo (SQLite: about 4 minutes, 5 GB; PostgreSQL: about 13)"
+  target/release/portsignal demo --scale national "${store[@]}" --as-of "$(date -u +%Y-%m-%dT%H:00:00Z)"
 fi
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 base_port=3197
@@ -22,7 +31,7 @@ base_port=3197
 # default), one rendering every request (--page-cache false). API reads are never kept.
 for cache in true false; do
   port=$((base_port + ${#cache}))
-  target/release/portsignal serve --data-dir "$data" --site-addr "127.0.0.1:$port" --site-root target/site \
+  target/release/portsignal serve "${store[@]}" --site-addr "127.0.0.1:$port" --site-root target/site \
     --rate-limit-per-minute 0 --demo-record-days 0 --page-cache "$cache" --log-filter warn > "$data/serve-$cache.log" 2>&1 &
   for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.2; done
 done

@@ -147,8 +147,9 @@ pub trait Storage: Send + Sync {
     /// Asks the database for its schema version: an error when it cannot be reached.
     async fn readiness(&self) -> Result<Readiness>;
     fn pool_use(&self) -> PoolUse;
-    /// Refreshes the query planner's statistics where the database does not by itself
-    /// (SQLite); the server does it at start and every hour.
+    /// Refreshes the query planner's statistics where the database has not by itself (SQLite
+    /// never does; PostgreSQL when autovacuum is off or behind); the server does it at start
+    /// and every hour.
     async fn analyze(&self) -> Result<()>;
     /// Tells the other instances on this database that `message` happened (PostgreSQL
     /// `NOTIFY`; nothing for SQLite, which one process serves).

@@ -188,33 +188,70 @@ macro_rules! sql_store {
 
         /// Serialises the writes that move a port's calls, on PostgreSQL, where several
         /// instances write at once: each takes the lock of every port it touches (those of
-        /// `incoming` calls and of the stored `call_refs`), in port order, until it commits.
-        /// Without it a write's "before" could be read while another instance was changing
-        /// the same calls or counting the same week again, and the rollups' difference would
-        /// be taken from the wrong base. Writes to different ports still run side by side.
-        /// SQLite needs none: it has one writer.
+        /// `incoming` calls and ports, and of the stored `call_refs`), in key order, until it
+        /// commits. Without it a write's "before" could be read while another instance was
+        /// changing the same calls or counting the same week again, and the rollups'
+        /// difference would be taken from the wrong base. Writes to different ports take turns
+        /// only at their last step (every write bumps the one data version). SQLite needs
+        /// none: it has one writer. A call keeps its port (its reference names it), so the
+        /// ports read here are those it will have.
         async fn lock_ports<'a>(
             tx: &mut sqlx::Transaction<'static, $db>,
             call_refs: &[&str],
             incoming: impl Iterator<Item = &'a str>,
         ) -> Result<()> {
+            use crate::storage::postgres::port_lock_key;
             if !matches!($backend, Backend::Postgres) {
                 return Ok(());
             }
-            let mut ports: std::collections::BTreeSet<String> = incoming.map(str::to_owned).collect();
+            let mut keys: std::collections::BTreeSet<i32> = incoming.map(port_lock_key).collect();
             for chunk in call_refs.chunks(CHUNK_ROWS) {
                 let mut q = in_list("SELECT DISTINCT port_locode FROM port_calls WHERE call_ref IN (", chunk);
                 let stored: Vec<String> = q.build_query_scalar().fetch_all(&mut **tx).await?;
-                ports.extend(stored);
+                keys.extend(stored.iter().map(|p| port_lock_key(p)));
             }
-            for port in &ports {
+            for key in keys {
                 // The first key names portsignal's port locks ("port" in ASCII).
-                sqlx::query("SELECT pg_advisory_xact_lock(1886351988, hashtext($1))")
-                    .bind(port)
+                sqlx::query("SELECT pg_advisory_xact_lock(1886351988, $1)")
+                    .bind(key)
                     .execute(&mut **tx)
                     .await?;
             }
             Ok(())
+        }
+
+        /// The ports of `ports` whose stored time zone differs from the one given.
+        async fn rezoned(tx: &mut sqlx::Transaction<'static, $db>, ports: &[Port]) -> Result<Vec<String>> {
+            let mut out = Vec::new();
+            for p in ports {
+                let zone: Option<String> = sqlx::query_scalar("SELECT time_zone FROM ports WHERE locode = $1")
+                    .bind(&p.locode)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                if zone.is_some_and(|z| z != p.time_zone) {
+                    out.push(p.locode.clone());
+                }
+            }
+            Ok(out)
+        }
+
+        /// Counts all the rollup cells of `port` again from its calls, in `tx`: for a database
+        /// from before the rollups, and for a port whose time zone moved its week boundaries.
+        async fn recount_port(tx: &mut sqlx::Transaction<'static, $db>, port: &str) -> Result<()> {
+            sqlx::query("DELETE FROM call_weeks WHERE port_locode = $1")
+                .bind(port)
+                .execute(&mut **tx)
+                .await?;
+            let berths: Vec<DateTime<Utc>> = sqlx::query_scalar(
+                "SELECT actual_berth_arrival FROM port_calls \
+                 WHERE port_locode = $1 AND actual_berth_arrival IS NOT NULL",
+            )
+            .bind(port)
+            .fetch_all(&mut **tx)
+            .await?;
+            let tz = zone_of(tx, port).await?;
+            let weeks = berths.iter().map(|t| crate::domain::IsoWeek::at(*t, &tz)).collect();
+            recount_weeks(tx, port, &tz, weeks).await
         }
 
         /// What the weekly rollups need of the calls `call_refs` as they stand in `tx` (calls
@@ -460,7 +497,9 @@ macro_rules! sql_store {
             _ => PORT_CALL_COLUMNS
                 .split(',')
                 .map(str::trim)
-                .filter(|c| *c != "call_ref")
+                // A call keeps the port it was first stored at: every feed names the port in
+                // the reference, and the rollups and port locks rely on it.
+                .filter(|c| *c != "call_ref" && *c != "port_locode")
                 .map(|c| format!("{c} = excluded.{c}"))
                 .collect(),
         };
@@ -561,12 +600,18 @@ macro_rules! sql_store {
             async fn write_batch(&self, batch: &Batch) -> Result<()> {
                 let mut tx = self.begin_write().await?;
                 let refs: Vec<&str> = batch.port_calls.iter().map(|c| c.call_ref.as_str()).collect();
-                lock_ports(&mut tx, &refs, batch.port_calls.iter().map(|c| c.port.as_str())).await?;
+                let ports = batch.port_calls.iter().map(|c| c.port.as_str());
+                lock_ports(&mut tx, &refs, ports.chain(batch.ports.iter().map(|p| p.locode.as_str()))).await?;
+                let rezoned = rezoned(&mut tx, &batch.ports).await?;
                 let before = berths_of(&mut tx, &refs).await?;
                 write_rows(&mut tx, batch, None).await?;
                 insert_events(&mut tx, &batch.events).await?;
                 let after = berths_of(&mut tx, &refs).await?;
                 follow_berths(&mut tx, before, after).await?;
+                // Another zone draws the port's weeks elsewhere: all its cells are counted again.
+                for port in &rezoned {
+                    recount_port(&mut tx, port).await?;
+                }
                 bump_version(&mut tx).await?;
 
                 let head = format!("INSERT INTO monthly_stats ({STATS_COLUMNS}, updated_at) ");
@@ -833,19 +878,7 @@ macro_rules! sql_store {
                 for port in &empty {
                     let mut tx = self.begin_write().await?;
                     lock_ports(&mut tx, &[], std::iter::once(port.as_str())).await?;
-                    let berths: Vec<DateTime<Utc>> = sqlx::query_scalar(
-                        "SELECT actual_berth_arrival FROM port_calls \
-                         WHERE port_locode = $1 AND actual_berth_arrival IS NOT NULL",
-                    )
-                    .bind(port)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                    let tz = zone_of(&mut tx, port).await?;
-                    let weeks = berths
-                        .iter()
-                        .map(|t| crate::domain::IsoWeek::at(*t, &tz))
-                        .collect();
-                    recount_weeks(&mut tx, port, &tz, weeks).await?;
+                    recount_port(&mut tx, port).await?;
                     tx.commit().await?;
                 }
                 Ok(empty.len())

@@ -40,7 +40,13 @@ impl SqliteStore {
             // write lock for good: close it (closing rolls back) and open a fresh one. See
             // `begin_write` for how that happened; this is the net under it.
             .before_acquire(|conn, _| {
-                Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) })
+                Box::pin(async move {
+                    let stuck = sqlx::Connection::is_in_transaction(conn);
+                    if stuck {
+                        tracing::warn!("closing a writer connection left inside a transaction");
+                    }
+                    Ok(!stuck)
+                })
             })
             .connect_with(options.clone())
             .await
@@ -101,7 +107,8 @@ impl SqliteStore {
     /// the caller has gone, the finished transaction is dropped there, and rolled back.
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
         let writer = self.writer.clone();
-        match tokio::spawn(async move { writer.begin_with("BEGIN IMMEDIATE").await }).await {
+        let begin = async move { writer.begin_with("BEGIN IMMEDIATE").await };
+        match tokio::spawn(tracing::Instrument::in_current_span(begin)).await {
             Ok(begun) => Ok(begun?),
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             // Only a runtime shutting down cancels the task.
