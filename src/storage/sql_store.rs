@@ -224,11 +224,7 @@ macro_rules! sql_store {
         async fn rezoned(tx: &mut sqlx::Transaction<'static, $db>, ports: &[Port]) -> Result<Vec<String>> {
             let mut out = Vec::new();
             for p in ports {
-                let zone: Option<String> = sqlx::query_scalar("SELECT time_zone FROM ports WHERE locode = $1")
-                    .bind(&p.locode)
-                    .fetch_optional(&mut **tx)
-                    .await?;
-                if zone.is_some_and(|z| z != p.time_zone) {
+                if stored_zone(tx, &p.locode).await?.is_some_and(|z| z != p.time_zone) {
                     out.push(p.locode.clone());
                 }
             }
@@ -272,12 +268,17 @@ macro_rules! sql_store {
             Ok(out)
         }
 
-        /// A port's time zone (UTC when it names none the store knows).
-        async fn zone_of(tx: &mut sqlx::Transaction<'static, $db>, port: &str) -> Result<chrono_tz::Tz> {
-            let zone: Option<String> = sqlx::query_scalar("SELECT time_zone FROM ports WHERE locode = $1")
+        /// The time zone stored for `port`, as written (none for an unknown port).
+        async fn stored_zone(tx: &mut sqlx::Transaction<'static, $db>, port: &str) -> Result<Option<String>> {
+            Ok(sqlx::query_scalar("SELECT time_zone FROM ports WHERE locode = $1")
                 .bind(port)
                 .fetch_optional(&mut **tx)
-                .await?;
+                .await?)
+        }
+
+        /// A port's time zone (UTC when it names none the store knows).
+        async fn zone_of(tx: &mut sqlx::Transaction<'static, $db>, port: &str) -> Result<chrono_tz::Tz> {
+            let zone = stored_zone(tx, port).await?;
             Ok(zone.and_then(|z| z.parse().ok()).unwrap_or(chrono_tz::UTC))
         }
 
